@@ -1,0 +1,61 @@
+"""Writing sources into a store: one named graph per source, its PROV-O
+description in the metadata graph, then the derived statistics.
+
+`build` and `load` work on a staged copy of the store (see
+`kg.store.layout.DataDir.staged`), so a failure leaves the served store as it was.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from kg import derived
+from kg.namespace import META_GRAPH, PROV
+from kg.provenance import activity_for, describe
+from kg.sources import SourceGraph, default_sources, sources_for_file
+from kg.store.base import Store
+from kg.store.layout import DataDir
+
+Progress = Callable[[str], None]
+
+
+def write_source(store: Store, source: SourceGraph) -> int:
+    """Replace the source's named graph and its description; returns triples written."""
+    started = dt.datetime.now(dt.timezone.utc)
+    count = store.replace_graph(source.graph, source.triples)
+    ended = dt.datetime.now(dt.timezone.utc)
+    old_files = store.objects(META_GRAPH, source.graph, PROV.wasDerivedFrom)
+    store.remove_subjects(META_GRAPH, [source.graph, activity_for(source.graph), *old_files])
+    store.add_triples(META_GRAPH, describe(source, count, started, ended))
+    return count
+
+
+def write_all(store: Store, sources: Iterable[Callable[[], SourceGraph]],
+              progress: Progress | None = None) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for make in sources:
+        source = make()
+        counts[source.name] = write_source(store, source)
+        if progress:
+            progress(f"{source.name}: {counts[source.name]} triples")
+    counts["derived"] = derived.rebuild(store)
+    if progress:
+        progress(f"derived: {counts['derived']} triples")
+    return counts
+
+
+def build(data_dir: DataDir, *, only: Iterable[str] | None = None,
+          articles: Iterable[Path] = (), progress: Progress | None = None) -> dict[str, int]:
+    """Build the default graph (or the named sources) into a fresh store and swap it in."""
+    sources = default_sources(only=only, article_dirs=articles)
+    with data_dir.staged(from_current=False) as store:
+        return write_all(store, sources, progress)
+
+
+def load(data_dir: DataDir, files: Iterable[Path], *, layout: str | None = None,
+         progress: Progress | None = None) -> dict[str, int]:
+    """Add files to the current graph, each in its own named graph (re-loading replaces it)."""
+    makers = [m for path in files for m in sources_for_file(Path(path), layout=layout)]
+    with data_dir.staged(from_current=True) as store:
+        return write_all(store, makers, progress)

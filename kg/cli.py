@@ -1,0 +1,184 @@
+"""The `kg` command: a thin shell over the library. Every command takes
+`--data-dir` (default ``$KG_DATA_DIR`` or ``./var/kg``)."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from kg import __version__, build as builder, catalog, sparql
+from kg.errors import KGError
+from kg.results import serialize, short, table
+from kg.store.layout import DataDir
+
+data_dir_option = click.option(
+    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    envvar="KG_DATA_DIR", show_envvar=True,
+    help="Directory holding the built store (default: ./var/kg).")
+
+
+class KGGroup(click.Group):
+    """Turns the toolkit's own errors into one clear line and exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=KGGroup)
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """Knowledge graph of regional economic relations."""
+
+
+def _progress(message: str) -> None:
+    click.echo(f"  {message}", err=True)
+
+
+@main.command()
+@data_dir_option
+@click.option("--source", "sources", multiple=True, help="Build only this source (repeatable).")
+@click.option("--articles", "article_dirs", multiple=True,
+              type=click.Path(exists=True, path_type=Path),
+              help="Also ingest the articles in this folder (repeatable).")
+def build(data_dir: Path | None, sources: tuple[str, ...], article_dirs: tuple[Path, ...]) -> None:
+    """Build the default graph into a fresh store and swap it in atomically."""
+    started = time.perf_counter()
+    click.echo("building...", err=True)
+    counts = builder.build(DataDir(data_dir), only=sources or None, articles=article_dirs,
+                           progress=_progress)
+    click.echo(f"built {sum(counts.values())} triples in {len(counts)} graphs "
+               f"in {time.perf_counter() - started:.1f}s", err=True)
+
+
+@main.command()
+@data_dir_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--layout", help="Trade table layout, when detection is not enough.")
+def load(data_dir: Path | None, files: tuple[Path, ...], layout: str | None) -> None:
+    """Add source files, each into its own named graph (re-loading replaces it)."""
+    counts = builder.load(DataDir(data_dir), files, layout=layout, progress=_progress)
+    click.echo(f"loaded {sum(counts.values())} triples", err=True)
+
+
+@main.command()
+@data_dir_option
+@click.argument("sparql_text", required=False)
+@click.option("-f", "--file", "query_file",
+              help="A catalog query: a .rq file or a catalog name such as bloc_members.")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Parameter of a catalog query (repeatable).")
+@click.option("--format", "fmt", default="table",
+              type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld"]))
+def query(data_dir: Path | None, sparql_text: str | None, query_file: str | None,
+          params: tuple[str, ...], fmt: str) -> None:
+    """Run a SPARQL query, or a catalog query with -f and --param."""
+    from kg.api import KnowledgeGraph
+
+    if bool(sparql_text) == bool(query_file):
+        raise click.UsageError("give either a query or -f FILE")
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--param")
+        values[key.strip()] = value
+    kg = KnowledgeGraph(DataDir(data_dir).open())
+    if query_file:
+        result = kg.run_named(query_file, values)
+    else:
+        if values:
+            raise click.UsageError("--param applies to catalog queries given with -f")
+        result = kg.execute(sparql_text)
+    rows = list(result.rows) if result.kind == "select" else None
+    if fmt == "table":
+        if result.kind == "select":
+            click.echo(table(result.variables, rows))
+        elif result.kind == "ask":
+            click.echo("true" if result.boolean else "false")
+        else:
+            for s, p, o in result.triples:
+                click.echo(f"{short(s)} {short(p)} {short(o)}")
+        return
+    sys.stdout.buffer.write(serialize(result, fmt, rows))
+    sys.stdout.flush()
+
+
+@main.command()
+@data_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def stats(data_dir: Path | None, as_json: bool) -> None:
+    """Triples per named graph and instances per class."""
+    store = DataDir(data_dir).open()
+    graphs = store.query(sparql.load("graph_stats"))
+    by_graph = [(str(r["graph"]), int(r["triples"])) for r in graphs]
+    by_class = [(str(r["class"]), int(r["instances"])) for r in store.query(sparql.load("class_stats"))]
+    if as_json:
+        click.echo(json.dumps({"graphs": dict(by_graph), "classes": dict(by_class),
+                               "total": store.count()}, indent=2))
+        return
+    click.echo(table(["graph", "triples"], [{"graph": _lit(g), "triples": _lit(n)} for g, n in by_graph]))
+    click.echo()
+    click.echo(table(["class", "instances"], [{"class": _iri(c), "instances": _lit(n)} for c, n in by_class]))
+    click.echo(f"\ntotal quads: {store.count()}")
+
+
+def _lit(value):
+    from rdflib import Literal
+    return Literal(value)
+
+
+def _iri(value):
+    from rdflib import URIRef
+    return URIRef(value)
+
+
+@main.command()
+@data_dir_option
+@click.option("--format", "fmt", default="nquads",
+              type=click.Choice(["nquads", "trig", "turtle", "ntriples", "jsonld"]))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+def export(data_dir: Path | None, fmt: str, output: Path | None) -> None:
+    """Dump the whole graph (N-Quads/TriG keep the named graphs)."""
+    store = DataDir(data_dir).open()
+    if output:
+        with open(output, "wb") as fh:
+            store.dump(fh, fmt)
+    else:
+        store.dump(sys.stdout.buffer, fmt)
+        sys.stdout.flush()
+
+
+@main.command(name="queries")
+def list_queries() -> None:
+    """List the catalog of named queries and their parameters."""
+    for name, q in catalog.catalog().items():
+        params = ", ".join(f"{p.name}:{p.type}{'' if p.required else '?'}" for p in q.params)
+        click.echo(f"{name:24} {q.title}  ({params})")
+
+
+@main.command()
+@data_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(data_dir: Path | None, host: str, port: int, threads: int) -> None:
+    """Serve the graph over HTTP (building the default graph first if there is none)."""
+    from server.wsgi import run
+
+    directory = DataDir(data_dir)
+    if directory.current() is None:
+        click.echo("no graph built yet: building the default graph first", err=True)
+        builder.build(directory, progress=_progress)
+    run(directory, host=host, port=port, threads=threads)
+
+
+if __name__ == "__main__":
+    main()

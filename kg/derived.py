@@ -1,0 +1,197 @@
+"""Derived statistics, computed at build time into the `derived` named graph.
+
+Aggregations over millions of observations are what make a SPARQL store slow,
+so the catalog reads figures computed here once per build: turnover where
+exports and imports are both reported, bloc totals and intra-bloc trade per
+year (a country counts only in years it was a member), partner shares, and
+mirror pairs. Every figure links (PROV) to the observations it came from.
+
+One pass over the observations, aggregated in Python, so that the same code
+works on every store backend.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rdflib import Literal, URIRef
+
+from kg import sparql
+from kg.literals import decimal_literal
+from kg.namespace import DERIVED_GRAPH, QB, RDF, RDFS, RER, aggregate, entity, flow
+from kg.sources.trade.rdf import period_literal
+from kg.store.base import Store, Triple
+
+DERIVED_DATASET = entity("dataset", "derived")
+EXPORT, IMPORT, TURNOVER = flow("export"), flow("import"), flow("turnover")
+WORLD = aggregate("WLD")
+
+
+@dataclass(frozen=True, slots=True)
+class Obs:
+    iri: URIRef
+    dataset: URIRef
+    reporter: URIRef
+    partner: URIRef
+    flow: URIRef
+    period: str
+    year: int
+    product: URIRef
+    value: Decimal
+    currency: str
+
+
+def _observations(store: Store) -> Iterator[Obs]:
+    for row in store.query(sparql.load("observations")):
+        yield Obs(row["obs"], row["dataset"], row["reporter"], row["partner"], row["flow"],
+                  str(row["period"]), int(row["year"]), row["product"],
+                  Decimal(str(row["value"])), str(row["currency"]))
+
+
+def _memberships(store: Store) -> dict[URIRef, list[tuple[URIRef, int, int]]]:
+    """member country -> [(bloc, first year, last year)] of full membership."""
+    spells: dict[URIRef, list[tuple[URIRef, int, int]]] = defaultdict(list)
+    for row in store.query(sparql.load("memberships")):
+        start = row["start"].toPython().year if row["start"] is not None else 1
+        end = row["end"].toPython().year if row["end"] is not None else 9999
+        spells[row["member"]].append((row["bloc"], start, end))
+    return spells
+
+
+def _blocs_in(spells, country: URIRef, year: int) -> set[URIRef]:
+    return {b for b, start, end in spells.get(country, ()) if start <= year <= end}
+
+
+def compute(store: Store) -> Iterator[Triple]:
+    """Yield the triples of the derived graph."""
+    spells = _memberships(store)
+    # One observation per (reporter, partner, flow, period, product, currency):
+    # when several data sets report the same key, the first data set (by IRI) wins,
+    # so that no figure is counted twice.
+    chosen: dict[tuple, Obs] = {}
+    for obs in _observations(store):
+        key = (obs.reporter, obs.partner, obs.flow, obs.period, obs.product, obs.currency)
+        if key not in chosen or str(obs.dataset) < str(chosen[key].dataset):
+            chosen[key] = obs
+
+    yield DERIVED_DATASET, RDF.type, QB.DataSet
+    yield DERIVED_DATASET, QB.structure, RER.tradeStructure
+    yield DERIVED_DATASET, RDFS.label, Literal("Figures derived at build time", lang="en")
+
+    turnovers: dict[tuple, Obs] = {}
+    yield from _turnover(chosen, turnovers)
+    yield from _bloc_figures(chosen, spells)
+    chosen.update(turnovers)
+    yield from _shares(chosen)
+    yield from _mirrors(chosen)
+
+
+def _figure(iri: URIRef, reporter: URIRef, partner: URIRef, flow_: URIRef, period: str,
+            product: URIRef, value: Decimal, currency: str, sources: list[Obs]) -> Iterator[Triple]:
+    yield iri, RDF.type, QB.Observation
+    yield iri, RDF.type, RER.DerivedFigure
+    yield iri, QB.dataSet, DERIVED_DATASET
+    yield iri, RER.reporter, reporter
+    yield iri, RER.partner, partner
+    yield iri, RER.flow, flow_
+    yield iri, RER.refPeriod, period_literal(period)
+    yield iri, RER.year, Literal(int(period[:4]))
+    yield iri, RER.product, product
+    yield iri, RER.value, decimal_literal(value)
+    yield iri, RER.currency, Literal(currency)
+    yield iri, RER.contributors, Literal(len(sources))
+    for src in sources:
+        yield iri, RER.derivedFromObservation, src.iri
+
+
+def _tail(iri: URIRef) -> str:
+    return str(iri).rstrip("/").rsplit("/", 1)[-1]
+
+
+def _turnover(chosen: dict[tuple, Obs], out: dict[tuple, Obs]) -> Iterator[Triple]:
+    """Exports + imports where both are reported and turnover is not; the new
+    figures are collected in `out` so that shares can be computed from them."""
+    for (rep, par, fl, period, prod, cur), exp in chosen.items():
+        if fl != EXPORT:
+            continue
+        imp = chosen.get((rep, par, IMPORT, period, prod, cur))
+        if imp is None or (rep, par, TURNOVER, period, prod, cur) in chosen:
+            continue
+        iri = entity("derived", "turnover", _tail(rep), _tail(par), period, _tail(prod), cur)
+        value = exp.value + imp.value
+        out[(rep, par, TURNOVER, period, prod, cur)] = Obs(
+            iri, DERIVED_DATASET, rep, par, TURNOVER, period, exp.year, prod, value, cur)
+        yield from _figure(iri, rep, par, TURNOVER, period, prod, value, cur, [exp, imp])
+
+
+def _bloc_figures(chosen: dict[tuple, Obs], spells) -> Iterator[Triple]:
+    """Intra-bloc trade (bloc/bloc) and bloc trade with the world (bloc/WLD),
+    per year, flow and currency, from members' annual figures."""
+    sums: dict[tuple, list[Obs]] = defaultdict(list)
+    for (rep, par, fl, period, prod, cur), obs in chosen.items():
+        if len(period) != 4 or fl not in (EXPORT, IMPORT):
+            continue
+        year = obs.year
+        rep_blocs = _blocs_in(spells, rep, year)
+        if not rep_blocs:
+            continue
+        if par == WORLD:
+            for b in rep_blocs:
+                sums[(b, WORLD, fl, period, prod, cur)].append(obs)
+        elif par != rep:
+            for b in rep_blocs & _blocs_in(spells, par, year):
+                sums[(b, b, fl, period, prod, cur)].append(obs)
+    for (b, par, fl, period, prod, cur), parts in sums.items():
+        kind = "intra" if par == b else "world"
+        iri = entity("derived", kind, _tail(b), _tail(fl), period, _tail(prod), cur)
+        yield from _figure(iri, b, par, fl, period, prod, sum(o.value for o in parts), cur, parts)
+        yield iri, RDFS.label, Literal(
+            f"{'Intra-bloc' if kind == 'intra' else 'World'} {_tail(fl)} of {_tail(b)} members, {period}",
+            lang="en")
+
+
+def _shares(chosen: dict[tuple, Obs]) -> Iterator[Triple]:
+    for (rep, par, fl, period, prod, cur), obs in chosen.items():
+        if par == WORLD:
+            continue
+        total = chosen.get((rep, WORLD, fl, period, prod, cur))
+        if total is None or total.value == 0:
+            continue
+        share = (obs.value / total.value * 100).quantize(Decimal("0.0001"))
+        iri = entity("derived", "share", _tail(rep), _tail(par), _tail(fl), period, _tail(prod))
+        yield iri, RDF.type, RER.PartnerShare
+        yield iri, RER.reporter, rep
+        yield iri, RER.partner, par
+        yield iri, RER.flow, fl
+        yield iri, RER.refPeriod, period_literal(period)
+        yield iri, RER.year, Literal(obs.year)
+        yield iri, RER.product, prod
+        yield iri, RER.sharePct, decimal_literal(share)
+        yield iri, RER.derivedFromObservation, obs.iri
+        yield iri, RER.derivedFromObservation, total.iri
+
+
+def _mirrors(chosen: dict[tuple, Obs]) -> Iterator[Triple]:
+    for (rep, par, fl, period, prod, cur), exp in chosen.items():
+        if fl != EXPORT or par == WORLD:
+            continue
+        imp = chosen.get((par, rep, IMPORT, period, prod, cur))
+        if imp is None:
+            continue
+        iri = entity("derived", "mirror", _tail(rep), _tail(par), period, _tail(prod), cur)
+        yield iri, RDF.type, RER.MirrorPair
+        yield iri, RER.reporter, rep
+        yield iri, RER.partner, par
+        yield iri, RER.refPeriod, period_literal(period)
+        yield iri, RER.year, Literal(exp.year)
+        yield iri, RER.exportObservation, exp.iri
+        yield iri, RER.importObservation, imp.iri
+        if exp.value:
+            yield iri, RER.mirrorRatio, decimal_literal((imp.value / exp.value).quantize(Decimal("0.0001")))
+
+
+def rebuild(store: Store) -> int:
+    """Recompute the derived graph in place; returns the triples written."""
+    return store.replace_graph(DERIVED_GRAPH, list(compute(store)))
