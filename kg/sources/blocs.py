@@ -2,7 +2,6 @@
 `data/memberships.csv` (one row per membership spell, each citing its source)."""
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 import pycountry
@@ -10,7 +9,8 @@ from rdflib import BNode, Literal, URIRef
 
 from kg import __version__
 from kg.errors import SourceError
-from kg.namespace import (DBR, DCTERMS, ORG, OWL, RDF, RDFS, RER, SKOS, TIME, WD, XSD, bloc,
+from kg.literals import date_literal
+from kg.namespace import (DBR, DCTERMS, ORG, OWL, RDF, RDFS, RER, SKOS, TIME, WD, bloc,
                           country, membership)
 from kg.sources.base import DATA, SourceGraph, read_csv
 from kg.store.base import Triple
@@ -42,7 +42,7 @@ def _date(value: str, path, line: int, column: str) -> Literal | None:
     if not value:
         return None
     try:
-        return Literal(dt.date.fromisoformat(value).isoformat(), datatype=XSD.date)
+        return date_literal(value)
     except ValueError:
         raise SourceError(f"not a YYYY-MM-DD date: {value!r}", file=str(path), line=line,
                           column=column) from None

@@ -39,6 +39,7 @@ class OxigraphStore:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path else None
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -143,7 +144,8 @@ class OxigraphStore:
 
     def backup(self, target: str | Path) -> None:
         """Copy the store to a new directory (hard links where possible)."""
-        self._store.flush()
+        if not self.read_only:
+            self._store.flush()
         self._store.backup(str(target))
 
     def flush(self) -> None:
