@@ -209,15 +209,18 @@ def test_imf_dots_csv_values_only() -> None:
     assert deu_usa.extra["valuation"] == "FOB" and deu_usa.extra["status"] == "r"
     assert deu_usa.note == "revised"
     assert by["CAN", "USA", "export", "2024-02"].value == 34671115606
-    assert by["CAN", "ITA", "import", "2024-02"].extra["valuation"] == "CIF"
-    assert any(r.extra["indicator"] == "TMG_FOB_USD" for r in records)
+    # Canada's imports come both FOB (as reported) and CIF (derived by the IMF): one
+    # record, on the CIF basis every other reporter uses, with the FOB figure kept.
+    can_ita = by["CAN", "ITA", "import", "2024-02"]
+    assert can_ita.value == 699472632 and can_ita.extra["valuation"] == "CIF"
+    assert can_ita.extra["fob_value"] == "659879841"
     # Only Value rows of flow indicators become records (no Status rows, no TBG_USD).
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     value_lines = {n for n, row in enumerate(rows, start=2)
-                   if row["Attribute"] == "Value" and row["Indicator Code"] != "TBG_USD"}
+                   if row["Attribute"] == "Value" and row["Indicator Code"] in ("TXG_FOB_USD", "TMG_CIF_USD")}
     assert {r.line for r in records} == value_lines
-    assert len(records) == len(value_lines)
+    assert len(records) == len(value_lines) == 84
 
 
 def test_imf_dots_workbook(dots_xlsx: Path) -> None:
@@ -273,8 +276,9 @@ def test_nsc_exports_and_imports() -> None:
     assert ("KGZ", "CIS", "import", "2021") in imports and ("KGZ", "EU", "import", "2021") in imports
     partners = {k[1] for k in exports} | {k[1] for k in imports}
     assert not partners & {"SCO", "Europe", "Asia"}
-    # "-" cells give no record: Andorra never traded.
-    assert not any(k[1] == "AND" for k in exports)
+    # "-" cells give no record: the Ghana row of the export table is dashes only.
+    assert not any(k[1] == "GHA" for k in exports)
+    assert ("KGZ", "AND", "export", "2020") in exports and ("KGZ", "AND", "export", "2019") not in exports
     cite = exports["KGZ", "RUS", "export", "2021"].citation
     assert cite and "4.03.00.18" in cite
 
@@ -388,15 +392,16 @@ def test_non_numeric_value_names_line_and_column(tmp_path: Path) -> None:
 
 @needs_refdata
 def test_non_numeric_value_in_comtrade_latin1(tmp_path: Path) -> None:
-    lines = need(PLUS).read_bytes().split(b"\r\n")
-    lines[5] = lines[5].replace(b'"2022","52"', b'"2022","52"', 1)
-    head = lines[5].rsplit(b',', 5)
-    lines[5] = head[0] + b',"12 abc",' + b",".join(head[2:])
+    """A bad primaryValue in a Latin-1, CRLF, trailing-comma Comtrade+ file is pinned down."""
+    lines = need(PLUS).read_bytes().split(b"\r\n")[:8]
+    # The last fields are primaryValue, legacyEstimationFlag, isReported, isAggregate, "".
+    head, _value, *tail = lines[5].rsplit(b",", 5)
+    lines[5] = b",".join([head, b'"12 abc"', *tail])
     path = tmp_path / "broken.csv"
-    path.write_bytes(b"\r\n".join(lines[:8]) + b"\r\n")
+    path.write_bytes(b"\r\n".join(lines) + b"\r\n")
     with pytest.raises(SourceError) as err:
         list(parse(path))
-    assert err.value.line == 6 and err.value.column == "primaryValue"
+    assert (err.value.line, err.value.column) == (6, "primaryValue")
 
 
 def test_negative_value_is_an_error(tmp_path: Path) -> None:

@@ -115,7 +115,8 @@ _NAME_VARIANTS: dict[str, str | None] = {
     "faeroe islands": "FRO", "falkland islands": "FLK", "vatican": "VAT", "holy see": "VAT",
     "micronesia": "FSM", "palestine": "PSE", "west bank and gaza": "PSE",
     "saint helena": "SHN", "st helena": "SHN",
-    "east timor": "TLS", "kosovo": "XKX",
+    "east timor": "TLS", "kosovo": "XKX", "sint maarten": "SXM",
+    "micronesia fed states of": "FSM", "micronesia fed sts": "FSM",
     "the bahamas": "BHS", "bahamas the": "BHS", "the gambia": "GMB", "gambia the": "GMB",
     "netherlands the": "NLD", "the netherlands": "NLD", "holland": "NLD",
     "ussr": "SUN", "soviet union": "SUN", "former ussr": "SUN",
@@ -152,7 +153,7 @@ _STATE_FORMS = frozenset({
     "commonwealth of", "the commonwealth of", "hashemite kingdom of",
     "co operative republic of", "socialist republic of", "people s republic of",
     "republic of the marshall islands", "rep of the",
-    "democratic republic of", "dem rep of",
+    "democratic republic of", "dem rep of", "union of", "union of the",
 })
 
 # Abbreviations expanded before a second exact look-up.
@@ -302,7 +303,8 @@ def _from_name(name: str) -> str | None:
     for candidate in candidates:
         if candidate in table:
             return table[candidate]
-    if key.endswith((" not specified", " nes", " n e s", " not included elsewhere")):
+    if key.endswith((" not specified", " nes", " n e s", " n i e", " nie",
+                     " not included elsewhere", " not elsewhere specified")):
         return None
     if key.startswith(("emerging market and developing economies by",
                        "emerging and developing economies by")):

@@ -469,9 +469,12 @@ def parse_generic(path: Path, mapping: Mapping[str, Any] | None = None) -> Itera
         period = parse_period(getters[time_key](row), file=file, line=line, column=col(time_key))
         if period is None:
             continue
-        reporter = resolve(cell_text(getters["reporter"](row)), system, file=file, line=line,
+        # A constant is written by the mapping's author, in any system ("KAZ").
+        reporter = resolve(cell_text(getters["reporter"](row)),
+                           system if col("reporter") else "auto", file=file, line=line,
                            column=col("reporter"))
-        partner = resolve(cell_text(getters["partner"](row)), system, file=file, line=line,
+        partner = resolve(cell_text(getters["partner"](row)),
+                          system if col("partner") else "auto", file=file, line=line,
                           column=col("partner"))
         if reporter is None or partner is None:
             continue

@@ -74,10 +74,35 @@ def parse_csv(path: Path) -> Iterator[TradeRecord]:
     if variant is None:
         table.require(*WIDE_COLUMNS)
         raise SourceError("not an IMF DOTS header", file=str(path), line=table.header_line)
-    if variant == "wide":
-        yield from _parse_wide(path, table)
-    else:
-        yield from _parse_panel(path, table)
+    records = _parse_wide(path, table) if variant == "wide" else _parse_panel(path, table)
+    yield from _one_import_basis(records, str(path))
+
+
+def _one_import_basis(records: Iterator[TradeRecord], file: str) -> Iterator[TradeRecord]:
+    """Keep one import figure per reporter/partner/period.
+
+    For reporters that compile imports FOB (Canada, for example) DOTS publishes both the
+    reported FOB series and a CIF series derived from it. The CIF figure is kept, as
+    it is the basis of every other reporter's imports; the FOB figure travels in
+    ``extra["fob_value"]`` so nothing is lost.
+    """
+    kept: dict[tuple[str, str, str, str], TradeRecord] = {}
+    for record in records:
+        key = (record.reporter, record.partner, record.flow, record.period)
+        other = kept.get(key)
+        if other is None:
+            kept[key] = record
+            continue
+        cif, fob = (other, record) if other.extra.get("valuation") == "CIF" else (record, other)
+        if cif.extra.get("valuation") != "CIF" or fob.extra.get("valuation") != "FOB":
+            raise SourceError(f"two figures for {'/'.join(key)}", file=file, line=record.line)
+        kept[key] = TradeRecord(
+            reporter=cif.reporter, partner=cif.partner, flow=cif.flow, period=cif.period,
+            value=cif.value, currency=cif.currency, product=cif.product, line=cif.line,
+            note=cif.note, citation=cif.citation,
+            extra={**cif.extra, "fob_value": str(fob.value), "fob_line": fob.line},
+        )
+    yield from kept.values()
 
 
 def _period_columns(header: list[str], first: int, file: str, line: int) -> dict[str, str]:
@@ -323,11 +348,10 @@ def parse_xlsx(path: Path, *, reporter: str | None = None, on_unknown: str = "er
             raise SourceError("no title line names the reporting country; pass reporter=",
                               file=file, line=header_number)
         for number, values in rows[header_index + 1:]:
-            label = ""
-            for cell in values[:first_period]:
-                label = cell_text(cell)
-                if label:
-                    break
+            # The partner name is the first cell with letters left of the figures (a
+            # code column, if any, comes before it and holds digits only).
+            label = next((cell_text(c) for c in values[:first_period]
+                          if re.search(r"[^\W\d_]", cell_text(c))), "")
             amounts: list[tuple[str, Decimal, str]] = []
             errors: list[SourceError] = []
             for index, (period, heading) in columns.items():

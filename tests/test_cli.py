@@ -1,0 +1,91 @@
+"""The `kg` command end to end, as a user runs it, including bad input that
+must fail clearly and leave the store as it was."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def kg(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args, "--data-dir", str(data_dir)],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("cli") / "kg"
+    done = kg("build", "--source", "ontology", "--source", "countries", "--source", "blocs",
+              "--source", "trade-sample", data_dir=d)
+    assert done.returncode == 0, done.stderr
+    return d
+
+
+def quads(data_dir: Path) -> int:
+    out = kg("stats", "--json", data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)["total"]
+
+
+def test_query_json_is_standard_sparql_results(data_dir):
+    out = kg("query", "-f", "queries/bloc_members.rq", "--param", "bloc=EAEU", "--param",
+             "date=2015-03-01", "--format", "json", data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["head"]["vars"] == ["country", "iso3", "label", "start", "end"]
+    assert [b["iso3"]["value"] for b in doc["results"]["bindings"]] == ["ARM", "BLR", "KAZ", "RUS"]
+
+
+def test_at_least_249_countries(data_dir):
+    out = kg("query", "SELECT (COUNT(?c) AS ?n) WHERE { ?c a rer:Country }", "--format", "csv",
+             data_dir=data_dir)
+    assert int(out.stdout.splitlines()[1]) >= 249
+
+
+def test_stats_lists_graphs_and_classes(data_dir):
+    out = kg("stats", data_dir=data_dir)
+    assert "graph/countries" in out.stdout and "rer:Country" in out.stdout
+
+
+def test_export_nquads_keeps_graphs(data_dir, tmp_path):
+    target = tmp_path / "dump.nq"
+    assert kg("export", "--format", "nquads", "-o", str(target), data_dir=data_dir).returncode == 0
+    assert "/graph/blocs>" in target.read_text(encoding="utf-8")
+
+
+def test_load_then_reload_replaces_the_graph(data_dir, tmp_path):
+    ttl = tmp_path / "extra.ttl"
+    ttl.write_text("@prefix ex: <http://example.org/> .\nex:a ex:p 1 .\nex:b ex:p 2 .\n")
+    before = quads(data_dir)
+    assert kg("load", str(ttl), data_dir=data_dir).returncode == 0
+    once = quads(data_dir)
+    assert kg("load", str(ttl), data_dir=data_dir).returncode == 0
+    assert quads(data_dir) == once > before
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("bad.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:p 1 .\nex:b ex:p\n", r"bad\.ttl, line \d"),
+    ("bad.csv", "reporter_iso3,partner_iso3,year,flow,value,unit\nKGZ,KAZ,2021,export,12,USD\nKGZ,KAZ,2022,export,lots,USD\n",
+     r"bad\.csv.*line 3.*value"),
+    ("badcode.csv", "reporter_iso3,partner_iso3,year,flow,value,unit\nKGZ,XQZ,2021,export,12,USD\n",
+     r"badcode\.csv.*line 2.*XQZ"),
+    ("bad.docx", "not a known format", r"bad\.docx"),
+])
+def test_bad_input_fails_clearly_and_changes_nothing(data_dir, tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content)
+    before = quads(data_dir)
+    out = kg("load", str(path), data_dir=data_dir)
+    assert out.returncode != 0
+    assert out.stderr.startswith("error:")
+    import re
+    assert re.search(message, out.stderr), out.stderr
+    assert quads(data_dir) == before
+
+
+def test_malformed_query_reports_position(data_dir):
+    out = kg("query", "SELECT * WHERE { ?s ?p }", data_dir=data_dir)
+    assert out.returncode != 0 and "1:" in out.stderr
