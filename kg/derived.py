@@ -91,6 +91,7 @@ def compute(store: Store) -> Iterator[Triple]:
 def _figure(iri: URIRef, reporter: URIRef, partner: URIRef, flow_: URIRef, period: str,
             product: URIRef, value: Decimal, currency: str, sources: list[Obs]) -> Iterator[Triple]:
     yield iri, RDF.type, QB.Observation
+    yield iri, RDF.type, RER.TradeFlow
     yield iri, RDF.type, RER.DerivedFigure
     yield iri, QB.dataSet, DERIVED_DATASET
     yield iri, RER.reporter, reporter

@@ -105,6 +105,7 @@ def _statement(node: URIRef, fact: dict, dataset: URIRef, article) -> Iterator[T
     if kind in FIGURE_CLASSES:
         yield node, RDF.type, FIGURE_CLASSES[kind]
         if kind == "trade":
+            yield node, RDF.type, RER.TradeFlow
             yield node, RDF.type, QB.Observation
             yield node, QB.dataSet, dataset
             yield node, RER.product, product("TOTAL")

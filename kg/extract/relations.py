@@ -40,6 +40,10 @@ _RIGHT_STOP = frozenset({
     "after", "before", "to", "as", "while", "because", "since", "if", "until", "later",
     "earlier", "yesterday", "today", "now", "here", "there", "entered", "came", "took",
 })
+_CALENDAR = frozenset({"January", "February", "March", "April", "May", "June", "July", "August",
+                       "September", "October", "November", "December", "Monday", "Tuesday",
+                       "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Jan", "Feb",
+                       "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"})
 _FORCE = re.compile(r"\b(?:entered|enters|came|comes|come|went) into (?:force|effect)\b|"
                     r"\b(?:is|are|has been|have been|remains?) in (?:force|effect)\b|"
                     r"\btook effect\b")
@@ -189,7 +193,8 @@ def _agreement_names(sentence: Sentence) -> list[AgreementMention]:
         while start < i and doc[start].lower_ in {"-", "–", "and"}:
             start += 1
         end = i + 1
-        if word(doc, end) in {"on", "of", "for", "in"} and end + 1 < hi:
+        if word(doc, end) in {"on", "of", "for", "in"} and end + 1 < hi and \
+                not doc[end + 1].text[:1].isdigit() and doc[end + 1].text not in _CALENDAR:
             j = end + 1
             while j < hi and j - end < 16:
                 token = doc[j]

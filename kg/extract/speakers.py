@@ -122,6 +122,8 @@ def _run_forward(doc: Doc, start: int, hi: int, place_tokens: set[int]) -> tuple
 
 def _clean_role(text: str) -> str | None:
     text = text.strip(" ,;:—–-")
+    if " by " in f" {text} ":
+        text = re.split(r"\bby\s+", text)[-1]  # "a review by economist" -> "economist"
     text = re.sub(r"^(?:an?|the)\s+", "", text, flags=re.IGNORECASE)
     return text or None
 

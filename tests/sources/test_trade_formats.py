@@ -146,6 +146,12 @@ def test_detect_comtrade_workbook(tmp_path: Path) -> None:
     assert all(from_xlsx[k].value == from_csv[k].value for k in from_csv)
 
 
+@needs_refdata
+def test_forced_layout_must_match() -> None:
+    with pytest.raises(SourceError, match="comtrade-plus, not comtrade-classic"):
+        list(parse(need(PLUS), layout="comtrade-classic"))
+
+
 def test_unknown_layout_lists_supported(tmp_path: Path) -> None:
     path = tmp_path / "mystery.csv"
     path.write_text("colour,weight\nred,3\n", encoding="utf-8")
@@ -223,6 +229,49 @@ def test_imf_dots_csv_values_only() -> None:
     assert len(records) == len(value_lines) == 84
 
 
+IMF_HEADER = ("Country Name,Country Code,Indicator Name,Indicator Code,Counterpart Country Name,"
+              "Counterpart Country Code,Attribute,")
+EXPORTS = '"Goods, Value of Exports, Free on board (FOB), US Dollars",TXG_FOB_USD'
+
+
+def test_imf_dots_csv_quarters_and_aggregates(tmp_path: Path) -> None:
+    """Quarter columns are skipped; a file of quarters only is an error; world (001, not in
+    the IMF code table) is read from its name and groups are dropped."""
+    path = tmp_path / "dots.csv"
+    path.write_text(
+        IMF_HEADER + "2023,2023Q1,\n"
+        f"Kazakhstan,916,{EXPORTS},World,001,Value,78674100000,19000000000,\n"
+        f"Kazakhstan,916,{EXPORTS},Euro Area,163,Value,27311900000,7000000000,\n"
+        f"Kazakhstan,916,{EXPORTS},Kyrgyz Republic,917,Value,1106000000,,\n",
+        encoding="utf-8")
+    records = list(parse(path))
+    assert [(r.partner, r.period, r.value) for r in records] == [
+        ("WLD", "2023", 78674100000), ("KGZ", "2023", 1106000000)]
+    quarters = tmp_path / "quarters.csv"
+    quarters.write_text(IMF_HEADER + "2023Q1,\n"
+                        f"Kazakhstan,916,{EXPORTS},World,001,Value,19000000000,\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="quarterly"):
+        list(parse(quarters))
+
+
+def test_imf_dots_panel_layout(tmp_path: Path) -> None:
+    path = tmp_path / "panel.csv"
+    path.write_text(
+        "Country Name,Country Code,Counterpart Country Name,Counterpart Country Code,Time Period,"
+        '"Goods, Value of Exports, Free on board (FOB), US Dollars (TXG_FOB_USD)",'
+        '"Goods, Value of Imports, Cost, Insurance, Freight (CIF), US Dollars (TMG_CIF_USD)"\n'
+        "Kyrgyz Republic,917,Russian Federation,922,2021,393340098,1911522348\n"
+        "Kyrgyz Republic,917,Kazakhstan,916,2021M3,,41000000\n",
+        encoding="utf-8")
+    assert detect(path) == "imf-dots-csv"
+    records = list(parse(path))
+    assert [(r.reporter, r.partner, r.flow, r.period, r.value) for r in records] == [
+        ("KGZ", "RUS", "export", "2021", 393340098),
+        ("KGZ", "RUS", "import", "2021", 1911522348),
+        ("KGZ", "KAZ", "import", "2021-03", 41000000),
+    ]
+
+
 def test_imf_dots_workbook(dots_xlsx: Path) -> None:
     records = list(parse(dots_xlsx))
     by = index(records)
@@ -283,6 +332,36 @@ def test_nsc_exports_and_imports() -> None:
     assert cite and "4.03.00.18" in cite
 
 
+def test_nsc_layout_rules(tmp_path: Path) -> None:
+    """Unit from the sheet, flow from the file name when the title is silent, a marked
+    year heading, one figure for two labels of one country, unknown empty rows ignored."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["C1"] = "Geographic distribution of goods"
+    ws["C2"] = "(million US dollars)"
+    ws.append([])
+    ws.append([None, None, None, 2021, 2022, "2023*"])
+    ws.append(["", "", "Total", 100.5, 120, 130])
+    ws.append(["", "", "Salvador", 1.5, "-", None])
+    ws.append(["", "", "El Salvador", 2, "-", 3])
+    ws.append(["", "", "Europe", 50, 60, 70])
+    ws.append(["", "", "Atlantis", "-", "-", "-"])
+    ws.append(["", "", "EAEU", 20, 25, 30])
+    ws.append([])
+    ws.append(["", "", "* Preliminary data"])
+    path = tmp_path / "table_4.03.00.20_custom.xlsx"
+    book.save(path)
+    assert detect(path) == "nsc-kgz"
+    by = index(list(parse(path)))
+    assert {k[2] for k in by} == {"import"}
+    assert by["KGZ", "WLD", "import", "2021"].value == Decimal(100500000)
+    salvador = by["KGZ", "SLV", "import", "2021"]
+    assert salvador.value == Decimal(3500000) and salvador.extra["merged_rows"] == [6, 7]
+    assert by["KGZ", "SLV", "import", "2023"].note == "preliminary"
+    assert by["KGZ", "EAEU", "import", "2022"].value == Decimal(25000000)
+    assert {k[1] for k in by} == {"WLD", "SLV", "EAEU"}
+
+
 @needs_refdata
 def test_nsc_matches_tidy_sample() -> None:
     """Every KGZ row of the derived sample equals the figure parsed from the workbook."""
@@ -319,6 +398,8 @@ def test_tidy_sample_row_count_and_values() -> None:
 def test_tidy_scales_value_when_value_usd_missing(tmp_path: Path) -> None:
     path = tmp_path / "tidy.csv"
     path.write_text(
+        "# Curated extract; figures as published by IMF DOTS.\n"
+        "# Comment lines above the header are allowed.\n"
         "reporter_iso3,partner_iso3,year,flow,value,unit,value_usd,source,source_file,note,period\n"
         "KAZ,KGZ,2022,export,947.2,million USD,,IMF DOTS,x.xlsx,,\n"
         "KAZ,WLD,2023,import,60343.7,million USD,,IMF DOTS,x.xlsx,,2023-07\n"
@@ -328,6 +409,7 @@ def test_tidy_scales_value_when_value_usd_missing(tmp_path: Path) -> None:
     records = list(parse(path))
     assert [r.value for r in records] == [Decimal(947200000), Decimal(60343700000), Decimal(99)]
     assert records[1].period == "2023-07"
+    assert [r.line for r in records] == [4, 5, 6]
     assert detect(path) == "tidy"
 
 
@@ -404,6 +486,17 @@ def test_non_numeric_value_in_comtrade_latin1(tmp_path: Path) -> None:
     assert (err.value.line, err.value.column) == (6, "primaryValue")
 
 
+@needs_refdata
+def test_non_numeric_cell_in_nsc_workbook(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(need(NSC_EXPORTS))
+    book.active["AE38"] = "393 34O"          # Russia, 2021
+    path = tmp_path / "exports.xlsx"
+    book.save(path)
+    with pytest.raises(SourceError) as err:
+        list(parse(path))
+    assert (err.value.line, err.value.column) == (38, "2021 (AE)")
+
+
 def test_negative_value_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "tidy.csv"
     path.write_text("reporter_iso3,partner_iso3,year,flow,value,unit\nKGZ,RUS,2021,export,-5,USD\n",
@@ -428,7 +521,7 @@ def test_unknown_partner_name_in_workbook(dots_xlsx: Path) -> None:
     book.save(dots_xlsx)
     with pytest.raises(SourceError) as err:
         list(parse(dots_xlsx))
-    assert err.value.line == 10 and "Atlantis" in str(err.value)
+    assert (err.value.line, err.value.column) == (10, "A") and "Atlantis" in str(err.value)
     assert any(r.partner == "WLD" for r in parse(dots_xlsx, on_unknown="skip"))
 
 

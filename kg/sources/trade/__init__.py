@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,8 @@ Parser = Callable[..., Iterator[TradeRecord]]
 
 #: Layout name -> parser. Each parser takes the path plus its own keyword options.
 LAYOUTS: dict[str, Parser] = {
-    "comtrade-classic": comtrade.parse,
-    "comtrade-plus": comtrade.parse,
+    "comtrade-classic": partial(comtrade.parse, expect="comtrade-classic"),
+    "comtrade-plus": partial(comtrade.parse, expect="comtrade-plus"),
     "imf-dots-csv": imf_dots.parse_csv,
     "imf-dots-xlsx": imf_dots.parse_xlsx,
     "nsc-kgz": nsc_kgz.parse,
@@ -53,7 +54,7 @@ def _csv_header(path: Path) -> list[str]:
         raise SourceError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
     text = decode_bytes(data)
     for line in io.StringIO(text, newline=""):
-        if line.strip():
+        if line.strip() and not line.startswith("#"):
             return clean_header(next(csv.reader([line], delimiter=sniff_delimiter(line))))
     return []
 

@@ -119,7 +119,8 @@ _NAME_VARIANTS: dict[str, str | None] = {
     "micronesia fed states of": "FSM", "micronesia fed sts": "FSM",
     "the bahamas": "BHS", "bahamas the": "BHS", "the gambia": "GMB", "gambia the": "GMB",
     "netherlands the": "NLD", "the netherlands": "NLD", "holland": "NLD",
-    "ussr": "SUN", "soviet union": "SUN", "former ussr": "SUN",
+    "ussr": "SUN", "soviet union": "SUN", "former ussr": "SUN", "u s s r": "SUN",
+    "former u s s r": "SUN",
     "czechoslovakia": "CSK", "yugoslavia": "YUG", "serbia and montenegro": "SCG",
     "german democratic republic": "DDR", "east germany": "DDR",
     # known areas with no country to attach trade to
@@ -137,6 +138,7 @@ _NAME_VARIANTS: dict[str, str | None] = {
     "sub saharan africa": None, "western hemisphere": None, "euro area": None,
     "other advanced economies": None, "g7": None, "g20": None,
     "south african common customs area sacca": None, "sacca": None,
+    "export earnings fuel": None, "export earnings nonfuel": None,
 }
 
 # Phrases after a comma that only state the form of government ("Armenia, Rep. of").

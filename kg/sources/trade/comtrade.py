@@ -80,10 +80,16 @@ def _rows(path: Path) -> tuple[str, int, Iterator[tuple[int, Mapping[str, Any]]]
     return variant, table.header_line, table.rows()
 
 
-def parse(path: Path) -> Iterator[TradeRecord]:
-    """Yield one record per Comtrade row holding a goods total for a reporter/partner pair."""
+def parse(path: Path, *, expect: str | None = None) -> Iterator[TradeRecord]:
+    """Yield one record per Comtrade row holding a goods total for a reporter/partner pair.
+
+    `expect` names the variant the caller asked for; a file of the other variant is
+    then an error rather than being read anyway.
+    """
     path = Path(path)
-    variant, _header_line, rows = _rows(path)
+    variant, header_line, rows = _rows(path)
+    if expect is not None and variant != expect:
+        raise SourceError(f"file is {variant}, not {expect}", file=str(path), line=header_line)
     if variant == "comtrade-classic":
         yield from _parse_classic(path, rows)
     else:

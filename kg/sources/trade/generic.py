@@ -14,6 +14,7 @@ import datetime as _dt
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
@@ -37,7 +38,7 @@ _FLOW_WORDS: dict[str, str] = {
     "re export": "re-export", "rx": "re-export", "3": "re-export",
     "re-import": "re-import", "re-imports": "re-import", "reimport": "re-import",
     "re import": "re-import", "rm": "re-import", "4": "re-import",
-    "turnover": "turnover", "total trade": "turnover", "trade": "turnover",
+    "turnover": "turnover", "total trade": "turnover",
 }
 
 _SCALE_WORDS: tuple[tuple[re.Pattern[str], Decimal], ...] = (
@@ -109,6 +110,10 @@ class CsvTable:
         self._lines = io.StringIO(text, newline="")
         for _ in range(skip_rows):
             self._lines.readline()
+        # Comment lines ("# source: ...") above the header document curated files.
+        while self._peek_first_line().startswith("#"):
+            self._lines.readline()
+            skip_rows += 1
         self.header_line = skip_rows + 1
         first = self._peek_first_line()
         self.delimiter = delimiter or sniff_delimiter(first)
@@ -149,7 +154,10 @@ class CsvTable:
             yield start, dict(zip(self.header, cells))
 
 
-def sheet_rows(path: Path, sheet: str | int | None = None) -> Iterator[tuple[str, Iterator[tuple[int, list[Any]]]]]:
+SheetRows = Iterator[tuple[int, list[Any]]]
+
+
+def sheet_rows(path: Path, sheet: str | int | None = None) -> Iterator[tuple[str, SheetRows]]:
     """Yield (sheet title, rows) for the chosen sheet or every sheet; rows carry 1-based row numbers."""
     import openpyxl
 
@@ -167,10 +175,18 @@ def sheet_rows(path: Path, sheet: str | int | None = None) -> Iterator[tuple[str
                               file=str(path))
         sheets = [book[sheet]]
     for ws in sheets:
-        def rows(ws=ws) -> Iterator[tuple[int, list[Any]]]:
+        def rows(ws=ws) -> SheetRows:
             for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
                 yield number, list(values)
         yield ws.title, rows()
+
+
+def column_label(index: int, heading: str) -> str:
+    """How an error names a sheet column: its heading and its letter, e.g. ``2021 (AE)``."""
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(index + 1)
+    return f"{heading} ({letter})" if heading else letter
 
 
 def cell_text(value: Any) -> str:
@@ -266,12 +282,8 @@ def normalise_flow(raw: Any, mapping: Mapping[str, str] | None = None, *, file: 
     """Map a source's flow label onto the graph's flow codes (see ``records.FLOWS``)."""
     text = cell_text(raw)
     if mapping:
-        if text in mapping:
-            target = mapping[text]
-        elif text.casefold() in {k.casefold(): k for k in mapping}:
-            target = mapping[{k.casefold(): k for k in mapping}[text.casefold()]]
-        else:
-            target = None
+        folded = {str(key).casefold(): target for key, target in mapping.items()}
+        target = mapping.get(text, folded.get(text.casefold()))
         if target is not None:
             if target not in FLOWS:
                 raise SourceError(f"flow_values maps {text!r} to {target!r}, not one of {', '.join(FLOWS)}",
@@ -283,6 +295,9 @@ def normalise_flow(raw: Any, mapping: Mapping[str, str] | None = None, *, file: 
     return flow
 
 
+_MONTH_NAMES = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_NAMED_MONTH = re.compile(r"^(?:([a-z]{3})[a-z]*\.?\s+(\d{4})|(\d{4})\s+([a-z]{3})[a-z]*\.?)$", re.I)
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.I)
 _MONTH = re.compile(r"^(\d{4})\s*(?:M|-|/|\.)\s*(\d{1,2})$", re.I)
 
@@ -311,12 +326,20 @@ def period_parts(raw: Any) -> tuple[str, str | None] | None:
     match = _MONTH.match(text)
     if match and 1 <= int(match.group(2)) <= 12:
         return "month", f"{match.group(1)}-{int(match.group(2)):02d}"
+    match = _NAMED_MONTH.match(text)
+    if match:
+        name = (match.group(1) or match.group(4)).casefold()
+        year = match.group(2) or match.group(3)
+        if name in _MONTH_NAMES:
+            return "month", f"{year}-{_MONTH_NAMES[name]:02d}"
     if _QUARTER.match(text):
         return "quarter", None
     return None
 
 
-_MARKED = re.compile(r"^(\d{4}(?:\s*M\d{1,2})?)\s*\(?\s*(\d{1,2}|\*{1,3}|[a-z]|[\u00b9\u00b2\u00b3])\s*\)?$", re.I)
+# A digit marker needs a space or brackets ("2023 1", "2023 (1)"): "20231" is no heading.
+_MARKED = re.compile(r"^(\d{4}(?:\s*M\d{1,2})?)(?:\s*\(\s*(\w{1,2}|\*{1,3})\s*\)|\s+(\d{1,2})"
+                     r"|\s*(\*{1,3}|[a-z]|[\u00b9\u00b2\u00b3]))$", re.I)
 
 
 def header_period(raw: Any) -> tuple[str, str | None, str | None] | None:
@@ -337,7 +360,9 @@ def header_period(raw: Any) -> tuple[str, str | None, str | None] | None:
     parts = period_parts(match.group(1).replace(" ", ""))
     if parts is None:
         return None
-    return parts[0], parts[1], match.group(2)
+    marker = match.group(2) or match.group(3) or match.group(4)
+    # A superscript "¹" refers to the footnote written "1".
+    return parts[0], parts[1], unicodedata.normalize("NFKC", marker)
 
 
 def parse_period(raw: Any, *, file: str | None, line: int | None, column: str | None) -> str | None:

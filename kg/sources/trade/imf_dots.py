@@ -14,7 +14,7 @@ Quarterly columns are skipped: the graph's periods are years and months only.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,8 @@ from typing import Any
 from kg.errors import SourceError
 from kg.sources.trade.codes import WORLD, is_country, resolve
 from kg.sources.trade.generic import (
-    CsvTable, cell_text, header_period, parse_amount, parse_unit, period_parts, scale_value,
-    sheet_rows,
+    CsvTable, cell_text, column_label, header_period, parse_amount, parse_unit, period_parts,
+    scale_value, sheet_rows,
 )
 from kg.sources.trade.records import TradeRecord
 
@@ -297,7 +297,8 @@ def _title_reporter(texts: list[str]) -> str | None:
     return None
 
 
-def parse_xlsx(path: Path, *, reporter: str | None = None, on_unknown: str = "error") -> Iterator[TradeRecord]:
+def parse_xlsx(path: Path, *, reporter: str | None = None,
+               on_unknown: str = "error") -> Iterator[TradeRecord]:
     """Yield records from a DOTS Excel country table (one sheet per flow, or one per workbook).
 
     `reporter` (ISO alpha-3) is only needed when no title line names the country.
@@ -331,7 +332,7 @@ def parse_xlsx(path: Path, *, reporter: str | None = None, on_unknown: str = "er
             if parsed[1] is None:
                 quarters += 1
                 continue
-            columns[index] = (parsed[1], cell_text(value))
+            columns[index] = (parsed[1], column_label(index, cell_text(value)))
         if not columns:
             raise SourceError("only quarterly periods, which the graph does not hold" if quarters
                               else "no period columns", file=file, line=header_number)
@@ -350,8 +351,9 @@ def parse_xlsx(path: Path, *, reporter: str | None = None, on_unknown: str = "er
         for number, values in rows[header_index + 1:]:
             # The partner name is the first cell with letters left of the figures (a
             # code column, if any, comes before it and holds digits only).
-            label = next((cell_text(c) for c in values[:first_period]
-                          if re.search(r"[^\W\d_]", cell_text(c))), "")
+            label_at = next((i for i, c in enumerate(values[:first_period])
+                             if re.search(r"[^\W\d_]", cell_text(c))), None)
+            label = cell_text(values[label_at]) if label_at is not None else ""
             amounts: list[tuple[str, Decimal, str]] = []
             errors: list[SourceError] = []
             for index, (period, heading) in columns.items():
@@ -366,7 +368,8 @@ def parse_xlsx(path: Path, *, reporter: str | None = None, on_unknown: str = "er
             if not amounts and not errors:
                 continue  # section heading, blank row or footnote
             try:
-                partner = resolve(label, "name", file=file, line=number, column="partner") if label else ""
+                partner = resolve(label, "name", file=file, line=number,
+                                  column=column_label(label_at, "")) if label else ""
             except SourceError:
                 if not amounts or on_unknown == "skip":
                     continue  # a note spilling into the value columns, or an allowed unknown

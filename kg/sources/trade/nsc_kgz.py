@@ -21,7 +21,7 @@ from typing import Any
 from kg.errors import SourceError
 from kg.sources.trade.codes import WORLD, normalise_name, resolve
 from kg.sources.trade.generic import (
-    cell_text, header_period, parse_amount, parse_unit, scale_value, sheet_rows,
+    cell_text, column_label, header_period, parse_amount, parse_unit, scale_value, sheet_rows,
 )
 from kg.sources.trade.records import TradeRecord
 
@@ -71,11 +71,6 @@ def _footnote_note(text: str) -> str:
     return text
 
 
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-    return get_column_letter(index + 1)
-
-
 def parse(path: Path, *, on_unknown: str = "error") -> Iterator[TradeRecord]:
     """Yield KGZ's exports or imports by partner and year from an NSC workbook.
 
@@ -121,7 +116,7 @@ def _parse_sheet(path: Path, sheet: str, rows: list[tuple[int, list[Any]]], head
     for index, value in enumerate(header_values):
         parsed = header_period(value)
         if parsed is not None and parsed[0] == "year":
-            years[index] = (parsed[1], parsed[2], f"{cell_text(value)} ({_column_letter(index)})")
+            years[index] = (parsed[1], parsed[2], column_label(index, cell_text(value)))
     first_year = min(years)
 
     # Label column: the one holding "Total" (the English column in the trilingual tables).
@@ -134,18 +129,16 @@ def _parse_sheet(path: Path, sheet: str, rows: list[tuple[int, list[Any]]], head
             label_col = hit
             break
 
+    # Footnotes: rows without figures whose text starts with a marker ("1 Preliminary
+    # data"); the label column's language wins over the other two.
     footnotes: dict[str, str] = {}
     for _n, values in body:
         if any(isinstance(values[i], (int, float)) for i in years if i < len(values)):
             continue
-        for cell in values[:first_year]:
-            match = re.match(r"^\s*(\d{1,2}|\*{1,3})[\s).]+(.+)$", cell_text(cell))
+        for i in [label_col, *range(first_year)]:
+            match = re.match(r"^\s*(\d{1,2}|\*{1,3})[\s).]+(.+)$", cell_text(values[i]))
             if match:
                 footnotes.setdefault(match.group(1), match.group(2).strip())
-        text = cell_text(values[label_col]) if label_col < len(values) else ""
-        match = re.match(r"^\s*(\d{1,2}|\*{1,3})[\s).]+(.+)$", text)
-        if match:
-            footnotes[match.group(1)] = match.group(2).strip()
 
     merged: dict[tuple[str, str], TradeRecord] = {}
     for number, values in body:
@@ -164,7 +157,7 @@ def _parse_sheet(path: Path, sheet: str, rows: list[tuple[int, list[Any]]], head
         if not label or (not amounts and not errors):
             if amounts:
                 raise SourceError("row has values but no partner label", file=file, line=number,
-                                  column=_column_letter(label_col))
+                                  column=column_label(label_col, ""))
             continue
         if label.casefold() in _TOTAL_LABELS:
             partner: str | None = WORLD
@@ -172,7 +165,7 @@ def _parse_sheet(path: Path, sheet: str, rows: list[tuple[int, list[Any]]], head
             continue
         else:
             try:
-                partner = resolve(label, "name", file=file, line=number, column=_column_letter(label_col))
+                partner = resolve(label, "name", file=file, line=number, column=column_label(label_col, ""))
             except SourceError:
                 if on_unknown == "skip" or not amounts:
                     continue

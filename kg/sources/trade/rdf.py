@@ -13,7 +13,7 @@ from kg.store.base import Triple
 
 
 def dataset_iri(name: str) -> URIRef:
-    return entity("dataset", name)
+    return entity("dataset", *name.split("/"))
 
 
 def period_literal(period: str) -> Literal:
@@ -21,7 +21,7 @@ def period_literal(period: str) -> Literal:
 
 
 def observation_iri(dataset: str, rec: TradeRecord) -> URIRef:
-    return entity("obs", dataset, f"{rec.reporter}-{rec.partner}-{rec.flow}-{rec.period}-{rec.product}")
+    return entity("obs", *dataset.split("/"), f"{rec.reporter}-{rec.partner}-{rec.flow}-{rec.period}-{rec.product}")
 
 
 def dataset_triples(name: str, title: str, citation: str | None = None) -> Iterator[Triple]:

@@ -1,0 +1,482 @@
+"""Trade figures, forecasts and targets: the amounts of money a sentence ties to places.
+
+Each amount is read in its own stretch of the sentence (from the previous amount to
+the next), because one sentence often carries several figures: a total and the share
+of one partner ("..., of which W or P% fell on Y"), a figure and its forecast, an
+export and an import. For each amount the rules decide, in this order:
+
+* whether it is about trade at all (investment, loans, budgets are not);
+* whether it is stated as achieved (``trade``), expected (``forecast``) or aimed at
+  (``target``) from the modal and planning words before it;
+* the flow (turnover, export, import) from the nearest flow word;
+* reporter and partner from the prepositions around the places ("between A and B",
+  "from A to B", "A's ... with B", "of which ... fell on B", "EAEU nations");
+* the year, from the nearest stated or relative year, never invented;
+* a share or a change in percent stated next to it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from kg.extract.context import ArticleContext, bloc_group, inside, pair_references, word
+from kg.extract.pipeline import Money, Place, Sentence, When
+from kg.extract.quantities import as_number
+
+EXPORT_WORDS = frozenset({"export", "exports", "exported", "exporting", "shipments", "shipped",
+                          "supplies", "supplied", "exporter", "deliveries"})
+IMPORT_WORDS = frozenset({"import", "imports", "imported", "importing", "purchases",
+                          "purchased", "bought", "importer"})
+TURNOVER_WORDS = frozenset({"turnover", "trade", "commerce", "sales", "sell", "sold", "selling",
+                            "trading", "traded", "turnovers"})
+TRADE_WORDS = EXPORT_WORDS | IMPORT_WORDS | TURNOVER_WORDS
+OTHER_MONEY_WORDS = frozenset({
+    "investment", "investments", "invested", "invest", "investing", "investors", "loan", "loans",
+    "credit", "credits", "grant", "grants", "budget", "budgets", "cost", "costs", "costing",
+    "gdp", "debt", "debts", "aid", "reserves", "capital", "financing", "funding", "fund",
+    "funds", "revenue", "revenues", "profit", "profits", "price", "prices", "salary", "wages",
+    "remittances", "subsidies", "spending", "surplus", "deficit", "balance", "portfolio",
+    "valued", "valuation", "assets", "tax", "taxes", "fine", "fines", "tranche", "bonds",
+})
+FORECAST_WORDS = frozenset({
+    "expected", "expect", "expects", "expecting", "forecast", "forecasts", "forecasted",
+    "forecasting", "projected", "projection", "projections", "predicted", "predict", "predicts",
+    "prediction", "predictions", "potential", "may", "might", "could", "can", "will", "would",
+    "likely", "anticipated", "anticipate", "anticipates", "outlook", "poised", "possible",
+    "possibly", "capable", "estimates",
+})
+TARGET_WORDS = frozenset({
+    "aim", "aims", "aimed", "aiming", "target", "targets", "targeted", "targeting", "goal",
+    "goals", "objective", "objectives", "plan", "plans", "planned", "planning", "intend",
+    "intends", "intended", "seek", "seeks", "pledged", "pledge", "task", "tasked", "strive",
+    "strives", "ambition", "commitment", "committed",
+})
+TARGET_VERBS = frozenset({"bring", "raise", "boost", "increase", "double", "triple", "lift",
+                          "expand", "grow", "push", "take"})
+PAST_VERBS = frozenset({
+    "reached", "amounted", "totaled", "totalled", "stood", "made", "grew", "rose", "increased",
+    "decreased", "fell", "declined", "dropped", "exceeded", "surpassed", "hit", "topped",
+    "doubled", "climbed", "jumped", "slipped", "shrank", "contracted", "added", "posted",
+    "recorded", "registered", "came",
+})
+COMPARISON_PREPS = frozenset({"than", "since", "from", "compared", "versus", "vs", "vs.",
+                              "against", "over", "with"})
+CONVERSION_WORDS = frozenset({"(", "or", "about", "approximately", "approx", "approx.", "around",
+                              "roughly", "some", "nearly", "almost", "equivalent", "to", "i.e.",
+                              ",", "equal", "≈", "~", "which", "is", "equals", "over", "ca",
+                              "ca.", "circa"})
+SHARE_LINKS = frozenset({"or", "(", ",", "which", "is", "i.e.", "accounting", "for", "making",
+                         "up", "representing", "that", "amounting", "to", "about", "almost",
+                         "nearly", "some", "-", "—", "–", "a", "share", "of", "was", "were"})
+DOWN_WORDS = frozenset({"down", "fell", "decreased", "declined", "dropped", "shrank",
+                        "contracted", "lower", "decline", "decrease", "drop", "fall", "slipped",
+                        "less"})
+SUB_CLAUSE_OPENERS = (("of", "which"), ("of", "this"), ("of", "that"), ("of", "them"),
+                      ("of", "it"), ("including",), ("incl.",), ("with",))
+SUB_CLAUSE_VERBS = (("fell", "on"), ("fell", "to"), ("accounted", "for"), ("accounting", "for"),
+                    ("was", "with"), ("were", "with"), ("went", "to"), ("came", "from"),
+                    ("falls", "on"), ("account", "for"), ("accounts", "for"))
+INTRA_WORDS = frozenset({"intra", "mutual", "within", "among", "amongst", "internal",
+                         "intra-union", "intra-bloc", "intraregional", "intra-regional"})
+WINDOW = 15
+
+
+@dataclass
+class Group:
+    """Places joined by "and"/","/"-" that play one role ("between A and B")."""
+
+    role: str
+    codes: list[str]
+    start: int
+    end: int
+    group: bool = False
+    hyphen: bool = False
+
+
+@dataclass
+class Figure:
+    """An amount on its way to becoming a fact."""
+
+    money: Money
+    type: str = "trade"
+    flow: str = "turnover"
+    reporter: str | None = None
+    partner: str | None = None
+    explicit_partner: bool = True
+    year: int | None = None
+    period: str | None = None
+    share_pct: float | None = None
+    change_pct: float | None = None
+    parent: "Figure | None" = None
+    conversions: list[Money] = field(default_factory=list)
+    years: list[When] = field(default_factory=list)
+
+
+def _flow_near(words: list[str]) -> str | None:
+    for w in reversed(words):
+        if w in EXPORT_WORDS:
+            return "export"
+        if w in IMPORT_WORDS:
+            return "import"
+        if w in TURNOVER_WORDS:
+            return "turnover"
+    return None
+
+
+def _kind_of_claim(doc: Doc, lo: int, money: Money, hi: int) -> tuple[str, int | None]:
+    """``trade``, ``forecast`` or ``target`` for an amount, and where the deciding cue is."""
+    words = [word(doc, i) for i in range(lo, money.start)]
+    cue: tuple[str, int] | None = None
+    for k, w in enumerate(words):
+        pos = lo + k
+        if money.start - pos > WINDOW:
+            continue
+        nxt = words[k + 1] if k + 1 < len(words) else ""
+        if w in TARGET_WORDS or (w == "agreed" and nxt == "to") or \
+                (w == "to" and nxt in TARGET_VERBS and k > 0 and words[k - 1] not in PAST_VERBS
+                 and words[k - 1] not in {"is", "are", "was", "were", "expected", "likely",
+                                          "set", "poised", "projected", "forecast"}):
+            cue = ("target", pos)
+        elif w in FORECAST_WORDS or (w == "set" and nxt == "to") or \
+                (w == "estimated" and nxt == "to") or (w == "on" and nxt == "track"):
+            if w == "may" and doc[pos].text == "May":
+                continue
+            cue = ("forecast", pos)
+        elif w in PAST_VERBS and cue is not None and k > 0 and words[k - 1] not in \
+                {"to", "will", "would", "could", "may", "might", "can", "have", "be"}:
+            cue = None
+    if cue is None:
+        after = [word(doc, i) for i in range(money.end, min(hi, money.end + 4))]
+        if len(after) >= 2 and after[0] in {"is", "are", "was", "were", "be"}:
+            if after[1] in TARGET_WORDS:
+                return "target", money.end
+            if after[1] in FORECAST_WORDS:
+                return "forecast", money.end
+        return "trade", None
+    return cue
+
+
+def _groups(sentence: Sentence, places: list[Place], ctx: ArticleContext) -> list[Group]:
+    """Places with the role their preposition gives them, coordinated places merged."""
+    doc = sentence.span.doc
+    items: list[tuple[int, int, list[str], Place | None]] = []
+    for p in places:
+        items.append((p.start, p.end, [p.code], p))
+    pair = ctx.pair()
+    for a, b in pair_references(sentence):
+        if pair and not any(a <= p.start < b for p in places):
+            items.append((a, b, list(pair), None))
+    items.sort(key=lambda t: t[0])
+
+    groups: list[Group] = []
+    for start, end, codes, place in items:
+        if groups:
+            last = groups[-1]
+            between = [word(doc, i) for i in range(last.end, start)]
+            if between and all(w in {"-", "–", "—", "/"} for w in between) and len(between) == 1:
+                last.codes.extend(codes)
+                last.end, last.hyphen = end, True
+                continue
+            if between and all(w in {",", "and", "&", "the"} for w in between) and \
+                    len(last.codes) < 8:
+                last.codes.extend(codes)
+                last.end = end
+                continue
+        i = start - 1
+        while word(doc, i) in {"the", "two", "both"} and i > sentence.span.start:
+            i -= 1
+        prev = word(doc, i)
+        role = {"from": "from", "to": "to", "into": "to", "with": "with", "between": "between",
+                "among": "between", "on": "on", "of": "of", "by": "of", "in": "in",
+                "at": "in", "for": "for"}.get(prev, "subj")
+        if prev == "-" and word(doc, i - 1) == "intra":
+            role = "intra"
+        group = False
+        if place is not None:
+            if place.kind == "bloc" and bloc_group(doc, place):
+                group = True
+            if place.role == "capital" and role == "in":
+                continue
+        groups.append(Group(role, list(codes), start, end, group=group))
+    for g in groups:
+        after = word(doc, g.end)
+        if after in {"'s", "’s", "'", "’"} and g.role in {"subj", "in", "for"}:
+            g.role = "poss"
+    return groups
+
+
+def _participants(groups: list[Group], flow: str, words: list[str]) \
+        -> tuple[str, str, str, bool] | None:
+    """(reporter, partner, flow, partner_explicit) from the place groups of one stretch."""
+    def first(*roles: str) -> Group | None:
+        return next((g for g in groups if g.role in roles), None)
+
+    intra = first("intra")
+    if intra:
+        return intra.codes[0], intra.codes[0], flow, True
+    for g in groups:
+        if g.hyphen and len(g.codes) == 2:
+            if flow in {"export", "import"}:
+                return g.codes[0], g.codes[1], flow, True
+            return g.codes[0], g.codes[1], "turnover", True
+    between = first("between")
+    if between and len(between.codes) == 2:
+        return between.codes[0], between.codes[1], flow, True
+    if between and len(between.codes) == 1 and between.group:
+        return between.codes[0], between.codes[0], flow, True
+    src_from, dst_to = first("from"), first("to")
+    if src_from and dst_to and len(src_from.codes) == 1 and len(dst_to.codes) == 1:
+        if flow == "import":
+            return dst_to.codes[0], src_from.codes[0], "import", True
+        return src_from.codes[0], dst_to.codes[0], "export", True
+    src = first("poss", "subj", "of", "in", "for")
+    other = first("with", "to", "on") or (src_from if flow == "import" else None)
+    if src and other and src is not other:
+        if len(src.codes) != 1 or len(other.codes) != 1:
+            return None
+        partner_flow = flow
+        if other.role == "to" and flow == "turnover":
+            partner_flow = "export" if any(w in EXPORT_WORDS for w in words) else flow
+        return src.codes[0], other.codes[0], partner_flow, True
+    if src:
+        if len(src.codes) == 2:
+            return src.codes[0], src.codes[1], flow, True
+        if len(src.codes) != 1:
+            return None
+        code = src.codes[0]
+        if src.group or any(w in INTRA_WORDS for w in words):
+            return code, code, flow, True
+        return code, "WLD", flow, False
+    if src_from and flow == "export" and len(src_from.codes) == 1:
+        return src_from.codes[0], "WLD", flow, False
+    return None
+
+
+def _is_sub_clause(left: list[str], right: list[str]) -> bool:
+    stripped = [w for w in left if w not in {",", ";", "—", "–", "-", "("}]
+    for opener in SUB_CLAUSE_OPENERS:
+        if tuple(stripped[:len(opener)]) == opener:
+            return True
+    joined = list(right)
+    for a, b in SUB_CLAUSE_VERBS:
+        for k in range(len(joined) - 1):
+            if joined[k] == a and joined[k + 1] == b:
+                return True
+    return False
+
+
+def _percent_links(sentence: Sentence, figures: list[Figure]) -> None:
+    """Attach each percentage to an amount as a share or as a change."""
+    doc = sentence.span.doc
+    for pct in sentence.percents:
+        if pct.points:
+            continue
+        before = [word(doc, i) for i in range(max(sentence.span.start, pct.start - 5), pct.start)]
+        if before and (before[-1] in {"by", "up", "down", "+", "-"} or
+                       before[-2:] in (["increase", "of"], ["growth", "of"], ["rise", "of"],
+                                       ["decline", "of"], ["decrease", "of"], ["drop", "of"],
+                                       ["fall", "of"])):
+            target = _nearest(figures, pct.start, pct.end)
+            if target is not None and target.change_pct is None:
+                sign = -1 if any(w in DOWN_WORDS for w in before) else 1
+                target.change_pct = sign * pct.value
+            continue
+        for figure in figures:
+            gap = [word(doc, i) for i in range(figure.money.end, pct.start)]
+            if 0 <= len(gap) <= 4 and figure.money.end <= pct.start and \
+                    all(w in SHARE_LINKS for w in gap) and gap and \
+                    any(w in {"or", "(", "accounting", "making", "representing", "share", ","}
+                        for w in gap):
+                figure.share_pct = pct.value
+                break
+            gap = [word(doc, i) for i in range(pct.end, figure.money.start)]
+            if figure.money.start >= pct.end and 0 < len(gap) <= 2 and \
+                    all(w in {"or", "(", ","} for w in gap):
+                figure.share_pct = pct.value
+                break
+
+
+def _nearest(figures: list[Figure], start: int, end: int) -> Figure | None:
+    best, best_gap = None, None
+    for figure in figures:
+        gap = start - figure.money.end if figure.money.end <= start else figure.money.start - end
+        if best_gap is None or gap < best_gap:
+            best, best_gap = figure, gap
+    return best
+
+
+def _attach_years(sentence: Sentence, figures: list[Figure]) -> None:
+    """Give every usable year to the amount nearest to it; dates of days are not figure years."""
+    if not figures:
+        return
+    doc = sentence.span.doc
+    for when in sentence.whens:
+        if when.year is None or when.day is not None or when.prep in COMPARISON_PREPS:
+            continue
+        best, best_gap = None, None
+        for figure in figures:
+            m = figure.money
+            if m.end <= when.start:
+                gap = when.start - m.end
+                if when.prep in {"by", "until", "till", "to", "for"}:
+                    gap -= 0.5
+            else:
+                gap = m.start - when.end
+            if best_gap is None or gap < best_gap:
+                best, best_gap = figure, gap
+        if best is not None:
+            best.years.append(when)
+    for figure in figures:
+        if figure.type != "trade":
+            cue_pos = getattr(figure, "_cue", None)
+            kept = []
+            for when in figure.years:
+                if cue_pos is not None and when.end <= cue_pos and when.prep == "in" and any(
+                        word(doc, i) in PAST_VERBS for i in range(when.end, cue_pos)):
+                    continue
+                kept.append(when)
+            figure.years = kept
+        if figure.years:
+            chosen = sorted(figure.years, key=lambda w: (w.relative and w.period is None,
+                                                         w.period is not None))[0]
+            figure.year, figure.period = chosen.year, chosen.period
+
+
+def trade_facts(sentence: Sentence, ctx: ArticleContext,
+                excluded: list[tuple[int, int]]) -> tuple[list[dict], list[dict]]:
+    """Trade, forecast and target facts of one sentence, plus currency pairs to check.
+
+    The second list holds amounts restated in another currency ("$1bn (about 90 billion
+    rubles)"), which are not separate facts but are checked for plausibility.
+    """
+    doc = sentence.span.doc
+    if not sentence.money:
+        return [], []
+    words = sentence.words()
+    if not any(w in TRADE_WORDS for w in words):
+        return [], []
+    places = [p for p in sentence.places if p.code and not inside(p, excluded)]
+
+    figures: list[Figure] = []
+    conversions: list[dict] = []
+    for money in sentence.money:
+        if figures:
+            prev = figures[-1].money
+            between = [word(doc, i) for i in range(prev.end, money.start)]
+            if money.currency != prev.currency and between and \
+                    all(w in CONVERSION_WORDS for w in between):
+                figures[-1].conversions.append(money)
+                conversions.append({"base": prev, "other": money})
+                continue
+        figures.append(Figure(money))
+
+    lo = sentence.span.start
+    results: list[Figure] = []
+    for k, figure in enumerate(figures):
+        money = figure.money
+        left_lo = figures[k - 1].money.end if k else lo
+        if k and figures[k - 1].conversions:
+            left_lo = max(left_lo, figures[k - 1].conversions[-1].end)
+        right_hi = figures[k + 1].money.start if k + 1 < len(figures) else sentence.span.end
+        left = [word(doc, i) for i in range(left_lo, money.start)]
+        right = [word(doc, i) for i in range(money.end, right_hi)]
+
+        trade_at = max((i for i, w in enumerate(left) if w in TRADE_WORDS), default=None)
+        other_at = max((i for i, w in enumerate(left) if w in OTHER_MONEY_WORDS), default=None)
+        if other_at is not None and (trade_at is None or other_at > trade_at):
+            continue
+        if trade_at is None and any(w in OTHER_MONEY_WORDS for w in right[:3]):
+            continue
+
+        claim, cue = _kind_of_claim(doc, left_lo, money, right_hi)
+        figure.type = claim
+        setattr(figure, "_cue", cue)
+        figure.flow = _flow_near(left) or _flow_near(words[: money.start - lo]) or \
+            _flow_near(words) or "turnover"
+
+        parent = next((r for r in reversed(results) if r.parent is None), None)
+        stretch = [p for p in places if left_lo <= p.start < money.start]
+        side = "left"
+        if not stretch:
+            stretch = [p for p in places if money.end <= p.start < right_hi]
+            side = "right"
+        if parent is not None and _is_sub_clause(left, right):
+            own = [p for p in stretch if p.code != parent.reporter]
+            figure.parent = parent
+            figure.reporter = parent.reporter
+            own_flow = _flow_near(left)
+            figure.flow = own_flow or parent.flow
+            if claim == "trade":
+                figure.type = parent.type
+            if own:
+                if len({p.code for p in own}) != 1:
+                    continue
+                figure.partner = own[0].code
+            elif own_flow:
+                figure.partner = parent.partner
+            else:
+                continue
+            results.append(figure)
+            continue
+
+        window = left if side == "left" else right
+        resolved = _participants(_groups(sentence, stretch, ctx), figure.flow, window) \
+            if stretch or pair_references(sentence) else None
+        if resolved is None and not places and not results and ctx.pair() and \
+                any(w in {"bilateral", "mutual"} for w in words):
+            first_code, second_code = ctx.pair()
+            resolved = (first_code, second_code, figure.flow, True)
+        if resolved is None and results:
+            base = results[0]
+            resolved = (base.reporter, base.partner, figure.flow, base.explicit_partner)
+            if _flow_near(left) is None:
+                resolved = (base.reporter, base.partner, base.flow, base.explicit_partner)
+        if resolved is None:
+            continue
+        reporter, partner, flow, explicit = resolved
+        if not explicit and results:
+            base = results[0]
+            if reporter in {base.reporter, base.partner} and base.explicit_partner and \
+                    base.reporter != base.partner:
+                partner = base.partner if reporter == base.reporter else base.reporter
+                explicit = True
+        if not explicit and any(p.kind == "aggregate" and p.code == "ROW" for p in stretch):
+            partner = "ROW"
+        figure.reporter, figure.partner, figure.flow = reporter, partner, flow
+        figure.explicit_partner = explicit
+        results.append(figure)
+
+    _attach_years(sentence, results)
+    for figure in results:
+        if figure.year is None and figure.type == "trade":
+            source = figure.parent or next((r for r in results
+                                            if r.type == "trade" and r.year is not None), None)
+            if source is not None:
+                figure.year, figure.period = source.year, source.period
+    _percent_links(sentence, results)
+
+    facts: list[dict] = []
+    for figure in results:
+        if figure.reporter is None or figure.partner is None:
+            continue
+        fact: dict = {"type": figure.type, "reporter": figure.reporter,
+                      "partner": figure.partner, "flow": figure.flow, "year": figure.year,
+                      "value": as_number(figure.money.value),
+                      "currency": figure.money.currency}
+        if figure.share_pct is not None:
+            fact["share_pct"] = figure.share_pct
+        if figure.change_pct is not None:
+            fact["change_pct"] = figure.change_pct
+        if figure.period:
+            fact["period"] = figure.period
+        if figure.parent is not None:
+            fact["_parent"] = {"value": figure.parent.money.value,
+                               "currency": figure.parent.money.currency}
+        fact["_value"] = figure.money.value
+        fact["_text"] = figure.money.text
+        facts.append(fact)
+    pairs = [{"base_value": c["base"].value, "base_currency": c["base"].currency,
+              "other_value": c["other"].value, "other_currency": c["other"].currency,
+              "text": f'{c["base"].text} / {c["other"].text}'} for c in conversions]
+    return facts, pairs

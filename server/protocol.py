@@ -1,0 +1,75 @@
+"""Reading a SPARQL 1.1 Protocol request: the operation (query or update) and
+the dataset, from GET parameters, a form-encoded POST, or a POST whose body
+is the query or update itself."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Request
+
+from server.errors import ApiError
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+@dataclass
+class Operation:
+    query: str | None = None
+    update: str | None = None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    #: An explicit result format (`format`, or `output` as some clients send).
+    format: str | None = None
+
+    @property
+    def has_dataset(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
+
+
+def _single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise ApiError(400, f"give the {name} parameter once, not {len(values)} times")
+    return values[0] if values else None
+
+
+def _body_text(request: Request) -> str:
+    charset = request.mimetype_params.get("charset", "utf-8")
+    try:
+        return request.get_data(cache=False).decode(charset)
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise ApiError(400, f"the request body is not valid {charset}: {exc}") from None
+
+
+def read(request: Request) -> Operation:
+    args = request.args
+    op = Operation(format=args.get("format") or args.get("output"))
+    if request.method == "GET":
+        if "update" in args:
+            raise ApiError(400, "SPARQL Update must be sent with POST")
+        op.query = _single(args.getlist("query"), "query")
+        op.default_graphs = args.getlist("default-graph-uri")
+        op.named_graphs = args.getlist("named-graph-uri")
+        return op
+    mimetype = request.mimetype
+    if mimetype == FORM:
+        form = request.form
+        op.query = _single(form.getlist("query"), "query")
+        op.update = _single(form.getlist("update"), "update")
+        if op.query is not None and op.update is not None:
+            raise ApiError(400, "give either query or update, not both")
+        op.format = form.get("format") or form.get("output") or op.format
+        op.default_graphs = form.getlist("default-graph-uri") + args.getlist("default-graph-uri")
+        op.named_graphs = form.getlist("named-graph-uri") + args.getlist("named-graph-uri")
+        return op
+    if mimetype == QUERY:
+        op.query = _body_text(request)
+    elif mimetype == UPDATE:
+        op.update = _body_text(request)
+    else:
+        raise ApiError(415, f"POST a query as {QUERY}, an update as {UPDATE}, or either as {FORM} "
+                            f"(got {mimetype or 'no Content-Type'})")
+    op.default_graphs = args.getlist("default-graph-uri")
+    op.named_graphs = args.getlist("named-graph-uri")
+    return op

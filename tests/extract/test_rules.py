@@ -1,0 +1,245 @@
+"""Relations read from sentences: trade, forecasts, targets, agreements, memberships,
+speakers and anomalies."""
+from __future__ import annotations
+
+import pytest
+
+from tests.extract.helpers import money_facts, of_type
+
+
+def one(result: dict) -> dict:
+    facts = money_facts(result)
+    assert len(facts) == 1, facts
+    return facts[0]
+
+
+def key(fact: dict) -> tuple:
+    return (fact["type"], fact["reporter"], fact["partner"], fact["flow"], fact["year"],
+            fact["value"], fact["currency"])
+
+
+def test_total_and_share_shape(run):
+    result = run("In 2022 Tajikistan's foreign trade turnover made 7.4 billion US dollars "
+                 "of which 1.1 billion US dollars or 14.9% fell on Russia.")
+    total, part = money_facts(result)
+    assert key(total) == ("trade", "TJK", "WLD", "turnover", 2022, 7_400_000_000, "USD")
+    assert key(part) == ("trade", "TJK", "RUS", "turnover", 2022, 1_100_000_000, "USD")
+    assert part["share_pct"] == 14.9
+    assert result["anomalies"] == []
+
+
+def test_trade_between(run):
+    fact = one(run("Trade between Kazakhstan and Uzbekistan reached $4.5bn in 2022."))
+    assert key(fact) == ("trade", "KAZ", "UZB", "turnover", 2022, 4_500_000_000, "USD")
+
+
+def test_exports_from_to_with_growth(run):
+    fact = one(run("Exports from Russia to China grew by 12% to 7.4 trillion rubles in 2023."))
+    assert key(fact) == ("trade", "RUS", "CHN", "export", 2023, 7_400_000_000_000, "RUB")
+    assert fact["change_pct"] == 12.0
+    assert "share_pct" not in fact
+
+
+def test_imports_reporter_is_importer(run):
+    fact = one(run("Russia's imports from China amounted to $110bn in 2023."))
+    assert key(fact)[:4] == ("trade", "RUS", "CHN", "import")
+    fact = one(run("Imports from China to Kazakhstan amounted to $15bn in 2023."))
+    assert key(fact)[:4] == ("trade", "KAZ", "CHN", "import")
+
+
+def test_export_and_import_in_one_sentence(run):
+    result = run("Kazakhstan's exports to China amounted to $5bn in 2023, while imports "
+                 "from China were $3.1bn.")
+    assert [key(f)[:4] for f in money_facts(result)] == [
+        ("trade", "KAZ", "CHN", "export"), ("trade", "KAZ", "CHN", "import")]
+    assert [f["year"] for f in money_facts(result)] == [2023, 2023]
+
+
+def test_intra_bloc(run):
+    fact = one(run("The total trade turnover of EAEU nations reached $90bn in 2023."))
+    assert (fact["reporter"], fact["partner"]) == ("EAEU", "EAEU")
+    fact = one(run("Mutual trade of the member states of the EAEU was $85bn in 2022."))
+    assert (fact["reporter"], fact["partner"]) == ("EAEU", "EAEU")
+    fact = one(run("The EEU held a summit. The Union's member states traded goods worth "
+                   "$90bn among themselves in 2023."))
+    assert (fact["reporter"], fact["partner"]) == ("EAEU", "EAEU")
+    fact = one(run("Intra-African trade could reach $200bn by 2030."))
+    assert (fact["type"], fact["reporter"], fact["partner"]) == ("forecast", "AFR", "AFR")
+
+
+def test_extra_bloc_and_aggregates(run):
+    fact = one(run("The EAEU's trade with third countries reached $700bn in 2023."))
+    assert (fact["reporter"], fact["partner"]) == ("EAEU", "ROW")
+    fact = one(run("Central Asia's trade with China reached $89bn in 2023."))
+    assert (fact["reporter"], fact["partner"]) == ("CAS", "CHN")
+
+
+def test_two_years_two_figures(run):
+    result = run("Trade between India and Russia rose from $13bn in 2021 to $65bn in 2023.")
+    assert [(f["year"], f["value"]) for f in money_facts(result)] == \
+        [(2021, 13_000_000_000), (2023, 65_000_000_000)]
+    assert all((f["reporter"], f["partner"]) == ("IND", "RUS") for f in money_facts(result))
+
+
+@pytest.mark.parametrize("text, kind, year", [
+    ("Trade between Kazakhstan and Kyrgyzstan is expected to surpass $3bn in 2026.",
+     "forecast", 2026),
+    ("Trade between Kazakhstan and Kyrgyzstan may reach $3bn.", "forecast", None),
+    ("Trade between Kazakhstan and Kyrgyzstan could reach $3bn by 2027.", "forecast", 2027),
+    ("Kazakhstan and Kyrgyzstan have the potential of $3bn in trade.", "forecast", None),
+    ("Analysts forecast trade between Kazakhstan and Kyrgyzstan at $3bn in 2026.",
+     "forecast", 2026),
+    ("Trade between Kazakhstan and Kyrgyzstan is projected to hit $3bn in 2026.",
+     "forecast", 2026),
+    ("Kazakhstan and Kyrgyzstan aim to raise trade to $10bn by 2030.", "target", 2030),
+    ("Kazakhstan and Kyrgyzstan set a target of $10bn in trade by 2030.", "target", 2030),
+    ("Kazakhstan and Kyrgyzstan plan to bring trade to $10bn.", "target", None),
+    ("Kazakhstan and Kyrgyzstan agreed to bring trade turnover to $10bn by 2030.",
+     "target", 2030),
+])
+def test_forecasts_and_targets_are_never_trade(run, text, kind, year):
+    fact = one(run(text))
+    assert fact["type"] == kind
+    assert fact["year"] == year
+    assert {fact["reporter"], fact["partner"]} == {"KAZ", "KGZ"}
+
+
+def test_figure_and_forecast_in_one_sentence(run):
+    result = run("In 2023, Russia's trade with India reached $65bn and is expected to reach "
+                 "$100bn by 2030.")
+    assert [(f["type"], f["year"]) for f in money_facts(result)] == \
+        [("trade", 2023), ("forecast", 2030)]
+
+
+@pytest.mark.parametrize("year", [1999, 2003, 2010, 2023, 2031, 2045])
+def test_stated_year_is_never_changed(run, year):
+    fact = one(run(f"Trade between Kazakhstan and Kyrgyzstan is expected to reach $3bn in "
+                   f"{year}."))
+    assert fact["year"] == year
+
+
+def test_no_year_is_invented(run):
+    fact = one(run("Trade between Kazakhstan and Kyrgyzstan reached $3bn."))
+    assert fact["year"] is None
+
+
+def test_not_trade(run):
+    assert money_facts(run("Chinese investment in Kazakhstan reached $5bn in 2023.")) == []
+    assert money_facts(run("The loan of $300 million to Kyrgyzstan was approved in 2023.")) == []
+    assert money_facts(run("Kazakhstan's GDP was $260bn in 2023.")) == []
+
+
+def test_anaphora_two_countries(run):
+    result = run("Kazakhstan and Uzbekistan held talks. Trade between the two countries "
+                 "reached $4bn in 2023.")
+    fact = one(result)
+    assert {fact["reporter"], fact["partner"]} == {"KAZ", "UZB"}
+
+
+def test_agreement_statuses(run):
+    cases = {
+        "Kazakhstan and Uzbekistan signed an agreement on transit cooperation on 19 April 2024.":
+            ("signed", "2024-04-19"),
+        "Kazakhstan and Uzbekistan will sign an agreement on transit cooperation.":
+            ("planned", None),
+        "Kazakhstan and Uzbekistan are negotiating a free trade agreement.":
+            ("negotiating", None),
+        "The free trade agreement between Vietnam and the EAEU entered into force in 2016.":
+            ("in force", "2016"),
+    }
+    for text, (status, date) in cases.items():
+        facts = of_type(run(text), "agreement")
+        assert len(facts) == 1, text
+        assert (facts[0]["status"], facts[0]["date"]) == (status, date), text
+    fact = of_type(run("The free trade agreement between Vietnam and the EAEU entered into "
+                       "force in 2016."), "agreement")[0]
+    assert fact["parties"] == ["EAEU", "VNM"]
+    assert fact["name"] == "free trade agreement"
+
+
+def test_unnamed_agreement_is_not_a_fact(run):
+    assert of_type(run("Such an agreement would serve both countries."), "agreement") == []
+
+
+def test_agreement_mentioned_twice_is_one_fact(run):
+    result = run("Kazakhstan and Kyrgyzstan will sign an agreement on allied relations. "
+                 "Officials said the signing of the agreement on allied relations will "
+                 "help both countries.")
+    assert len(of_type(result, "agreement")) == 1
+
+
+def test_memberships(run):
+    shapes = [
+        "EAEU nations including Russia, Belarus and Armenia met.",
+        "The member states of the EAEU, such as Russia, Belarus and Armenia, met.",
+        "Russia, Belarus and Armenia are members of the EAEU.",
+        "EAEU members Russia, Belarus and Armenia met.",
+    ]
+    for text in shapes:
+        result = run(text)
+        assert {(f["member"], f["bloc"]) for f in of_type(result, "membership")} == \
+            {("RUS", "EAEU"), ("BLR", "EAEU"), ("ARM", "EAEU")}, text
+    assert of_type(run("Uzbekistan is an observer of the EAEU."), "membership") == []
+    assert of_type(run("Uzbekistan is not a member of the EAEU."), "membership") == []
+    assert [(f["member"], f["bloc"]) for f in
+            of_type(run("Kyrgyzstan joined the EAEU in 2015."), "membership")] == [("KGZ", "EAEU")]
+
+
+def test_speakers(run):
+    result = run("Trade between Kazakhstan and China reached $41bn in 2023, Kazakh Trade "
+                 "Minister Arman Shakkaliyev said. He said exports to China may reach $30bn.")
+    assert result["speakers"] == [{"name": "Arman Shakkaliyev",
+                                   "role": "Kazakh Trade Minister"}]
+    assert [f["speaker"] for f in money_facts(result)] == ["Arman Shakkaliyev"] * \
+        len(money_facts(result))
+    result = run("According to Dzhamin Akimaliyev, an academician of the National Academy of "
+                 "Sciences of Kyrgyzstan, trade between Kyrgyzstan and Kazakhstan may grow.")
+    assert result["speakers"] == [{
+        "name": "Dzhamin Akimaliyev",
+        "role": "academician of the National Academy of Sciences of Kyrgyzstan"}]
+    result = run("\"Trade will grow,\" said Sadyr Japarov, president of Kyrgyzstan.")
+    assert result["speakers"] == [{"name": "Sadyr Japarov", "role": "president of Kyrgyzstan"}]
+    result = run("He said trade between Russia and China reached $240bn in 2023.")
+    assert result["speakers"] == [] and result["facts"][0]["speaker"] is None
+
+
+def test_speaker_affiliation_is_not_a_party(run):
+    result = run("Signing an agreement on transit between Kazakhstan and Uzbekistan will help, "
+                 "quoting professor of the University of Kyrgyzstan Asel Bekova.")
+    fact = of_type(result, "agreement")[0]
+    assert fact["parties"] == ["KAZ", "UZB"]
+    assert result["speakers"][0]["name"] == "Asel Bekova"
+
+
+def test_share_mismatch_is_flagged_not_fixed(run):
+    result = run("In 2023 Kyrgyzstan's foreign trade turnover made $15.6bn, of which $2bn or "
+                 "30% fell on Russia.")
+    part = money_facts(result)[1]
+    assert part["share_pct"] == 30.0 and part["value"] == 2_000_000_000
+    assert [a["kind"] for a in result["anomalies"]] == ["share-mismatch"]
+
+
+def test_share_within_half_a_point_is_fine(run):
+    result = run("In 2023 Kyrgyzstan's foreign trade turnover made $15.6bn, of which $1.3bn or "
+                 "8.0% fell on Kazakhstan.")
+    assert result["anomalies"] == []
+
+
+def test_forecast_year_before_publication(run):
+    result = run("Trade between Kazakhstan and Kyrgyzstan is expected to reach $3bn in 2020.")
+    assert one(result)["year"] == 2020
+    assert [a["kind"] for a in result["anomalies"]] == ["forecast-year-before-publication"]
+
+
+def test_conversion_off_by_orders_of_magnitude(run):
+    ok = run("Uzbekistan's trade with Kazakhstan totalled 2.5 trillion tenge (about $5.4bn) in 2023.")
+    assert ok["anomalies"] == [] and len(money_facts(ok)) == 1
+    bad = run("Uzbekistan's trade with Kazakhstan totalled 2.5 trillion tenge (about $5.4 "
+              "million) in 2023.")
+    assert [a["kind"] for a in bad["anomalies"]] == ["currency-conversion-magnitude"]
+    assert money_facts(bad)[0]["value"] == 2_500_000_000_000
+
+
+def test_implausible_magnitude(run):
+    result = run("Kyrgyzstan's foreign trade reached $150 trillion in 2023.")
+    assert [a["kind"] for a in result["anomalies"]] == ["implausible-magnitude"]
