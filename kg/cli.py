@@ -156,6 +156,30 @@ def export(data_dir: Path | None, fmt: str, output: Path | None) -> None:
         sys.stdout.flush()
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the extraction contract's JSON (the default).")
+def extract(files: tuple[Path, ...], as_json: bool) -> None:
+    """Print what would be extracted from articles, without touching the store."""
+    from kg.extract import extract as run_extract, read_article
+
+    results = []
+    for path in files:
+        result = run_extract(read_article(path))
+        result["source"] = str(path)
+        results.append(result)
+    click.echo(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=2))
+
+
+@main.command()
+@data_dir_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def ingest(data_dir: Path | None, files: tuple[Path, ...]) -> None:
+    """Add articles (files or folders), each in its own named graph with its claims."""
+    counts = builder.load(DataDir(data_dir), files, progress=_progress)
+    click.echo(f"ingested {len(counts) - 1} article(s), {sum(counts.values())} triples", err=True)
+
+
 @main.command(name="queries")
 def list_queries() -> None:
     """List the catalog of named queries and their parameters."""

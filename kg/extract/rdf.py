@@ -5,13 +5,13 @@ observation, a forecast, a target, an agreement, a membership), and quality
 flags as data. Nothing here corrects what the text says."""
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from rdflib import Literal, URIRef
 
 from kg.areas import area_iri
+from kg.extract import EXTRACTOR_VERSION, METHOD
 from kg.literals import date_literal, decimal_literal
 from kg.namespace import (DCTERMS, ORG, QB, RDF, RDFS, RER, SCHEMA, XSD, bloc, entity, flow,
                           product, slug)
@@ -53,7 +53,7 @@ def article_triples(article, extraction: dict) -> Iterator[Triple]:
         yield doc, DCTERMS.language, Literal(article.language)
     yield doc, DCTERMS.extent, Literal(len(article.text))
 
-    method = Literal(f"{extraction.get('method', 'kg.extract')} {extraction.get('version', '')}".strip())
+    method = Literal(f"{METHOD}; version {EXTRACTOR_VERSION}")
     dataset = entity("dataset", "article", article.id)
     yield dataset, RDF.type, QB.DataSet
     yield dataset, QB.structure, RER.tradeStructure

@@ -68,6 +68,7 @@ def _triples() -> Iterator[Triple]:
         yield node, RDFS.label, Literal(row["name"], lang="en")
         yield node, SKOS.prefLabel, Literal(row["name"], lang="en")
         yield node, RER.shortName, Literal(short)
+        yield node, SKOS.notation, Literal(short)
         yield node, SKOS.altLabel, Literal(short, lang="en")
         for alias in row["aliases"].split("|"):
             if alias.strip():

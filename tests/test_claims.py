@@ -1,0 +1,64 @@
+"""The seed article ingested into the graph: claims with quotes, speaker and
+article, the flawed forecast flagged (not fixed), and claimed figures beside
+official statistics."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kg.api import KnowledgeGraph
+from kg.build import build, load
+from kg.store.layout import DataDir
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory, shared) -> KnowledgeGraph:
+    d = DataDir(tmp_path_factory.mktemp("seeded") / "kg")
+    build(d)
+    load(d, sorted((shared / "seeds").glob("*.txt")))
+    graph = KnowledgeGraph.open(d.path)
+    yield graph
+    graph.close()
+
+
+def test_claims_keep_quote_speaker_and_article(seeded):
+    rows = seeded.run("claims")
+    seed_rows = [r for r in rows if r["date"] is not None and r["date"].isoformat() == "2024-04-17"]
+    assert seed_rows
+    assert any(r["speaker"] == "Dzhamin Akimaliyev" for r in seed_rows)
+    assert any("15.6 billion US dollars" in r["quote"] for r in seed_rows)
+
+
+def test_the_2003_forecast_is_kept_as_stated_and_flagged(seeded):
+    rows = seeded.query("""
+        SELECT ?year ?kind WHERE {
+          ?claim rer:states ?f . ?f a rer:Forecast ; rer:year ?year ; rer:value ?v .
+          ?flag rer:flags ?claim ; rer:flagKind ?kind .
+        }""")
+    assert {"year": 2003, "kind": "forecast-year-before-publication"} in rows
+
+
+def test_forecasts_are_never_observations(seeded):
+    assert seeded.query("ASK { ?x a rer:Forecast , rer:TradeFlow }") is False
+
+
+def test_claimed_figure_beside_the_official_one(seeded):
+    rows = seeded.run("claims_vs_official", reporter="KGZ")
+    world = [r for r in rows if r["partner"] == "WLD" and r["year"] == 2023]
+    assert world and world[0]["claimed"] == Decimal("15600000000")
+    assert world[0]["official"] is not None
+    # The official figure is close to, but not the same as, the claim.
+    assert abs(world[0]["official"] - world[0]["claimed"]) / world[0]["claimed"] < Decimal("0.1")
+
+
+def test_reingesting_replaces_the_article_graph(shared, tmp_path):
+    d = DataDir(tmp_path / "kg")
+    build(d, only=["ontology", "countries", "blocs"])
+    seed = sorted((shared / "seeds").glob("*.txt"))
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?c a rer:Claim }"
+    load(d, seed)
+    once = KnowledgeGraph.open(d.path).query(count)[0]["n"]
+    load(d, seed)
+    assert once > 0
+    assert KnowledgeGraph.open(d.path).query(count)[0]["n"] == once
