@@ -3,55 +3,6 @@ pages for every entity, a query page, a small JSON API over the query catalog
 and dataset descriptions. Build an app with :func:`create_app`; serve it with
 :func:`server.wsgi.run` (``kg serve``) or any WSGI server via ``server.wsgi:app``.
 """
-from __future__ import annotations
-
-import atexit
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
-
-from flask import Flask
-
-from kg.store.base import Store
-from kg.store.layout import DataDir
-from server import config as config_module
-from server import errors, headers
-from server.execution import QueryRunner
-from server.state import ServerState
-from server.store_access import DataDirStoreHolder, FixedStoreHolder
-
-
-def create_app(data_dir: str | Path | DataDir | None = None, store: Store | None = None,
-               config: Mapping[str, Any] | None = None) -> Flask:
-    """An app serving `store` if given (never reloaded), else the current build
-    of `data_dir` (default ``KG_DATA_DIR`` or ``./var/kg``), picking up new builds.
-
-    `config` overrides ``KG_*`` environment variables and may hold Flask settings."""
-    app = Flask(__name__)
-    overrides = dict(config or {})
-    values = config_module.resolve(overrides)
-    settings = config_module.settings_from(values)
-    app.config.update({k: v for k, v in overrides.items() if k not in values})
-    app.config.update(values)
-    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_size
-    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_body_size
-    app.json.sort_keys = False  # keep the catalog's and results' own order
-
-    if store is not None:
-        holder: DataDirStoreHolder | FixedStoreHolder = FixedStoreHolder(store)
-    else:
-        directory = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir or settings.data_dir or None)
-        holder = DataDirStoreHolder(directory, settings.store_check_interval)
-    runner = QueryRunner(settings.query_workers)
-    atexit.register(runner.shutdown)
-    app.extensions["kg"] = ServerState(settings, holder, runner)
-
-    from server.views import api, linked_data, sparql, ui, void
-    for module in (sparql, linked_data, ui, api, void):
-        app.register_blueprint(module.bp)
-    errors.register(app)
-    headers.register(app)
-    return app
-
+from server.app import create_app
 
 __all__ = ["create_app"]

@@ -7,16 +7,17 @@ are counted (not kept) up to one past ``KG_MAX_RESULTS``, and the request waits
 at most ``KG_QUERY_TIMEOUT`` for that. The body is then produced by running the
 query again (see :mod:`server.streaming`), cut at the limit when the check saw
 more. A timed-out check is answered at once; its worker stops at the next row,
-or when the engine returns from the step it was in.
+or when the engine returns from the step it was in (a sort or a grouping is
+one step), holding one of ``KG_QUERY_WORKERS`` slots until then.
 """
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
+from kg.errors import KGError, StoreError
 from kg.store.base import QueryResult
 
 #: Produces a fresh result each time it is called (a query is run once per pass).
@@ -55,40 +56,63 @@ def items(result: QueryResult) -> Iterator:
 
 
 class QueryRunner:
-    """A bounded pool for checking passes, so that runaway queries occupy at
-    most `workers` threads however many requests time out."""
+    """Runs checking passes on daemon threads, at most `workers` at a time, so
+    that runaway queries (which cannot be cancelled) occupy a bounded number
+    of threads however many requests time out, and never hold up shutdown."""
 
     def __init__(self, workers: int) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kg-query")
+        self._slots = threading.BoundedSemaphore(workers)
 
     def check(self, factory: ResultFactory, limits: Limits) -> Checked:
+        deadline = time.monotonic() + limits.timeout
+        if not self._slots.acquire(timeout=limits.timeout):
+            raise QueryTimeout(f"the server is busy with other queries and could not start this one "
+                               f"within {limits.timeout:g} s (KG_QUERY_TIMEOUT); try again later")
         cancelled = threading.Event()
+        outcome: dict[str, object] = {}
+        finished = threading.Event()
 
-        def work() -> Checked | None:
-            if cancelled.is_set():
-                return None
-            result = factory()
-            if result.kind == "ask":
-                return Checked("ask", boolean=bool(result.boolean))
-            seen = 0
-            for _ in items(result):
-                seen += 1
-                if seen > limits.max_results or cancelled.is_set():
-                    break
-            return Checked(result.kind, list(result.variables), truncated=seen > limits.max_results)
+        def work() -> None:
+            try:
+                outcome["value"] = _count(factory(), limits.max_results, cancelled)
+            except BaseException as exc:  # handed to the waiting request
+                outcome["error"] = detached(exc)
+            finally:
+                self._slots.release()
+                finished.set()
 
-        future = self._pool.submit(work)
-        try:
-            checked = future.result(timeout=limits.timeout)
-        except FutureTimeout:
+        threading.Thread(target=work, name="kg-check", daemon=True).start()
+        if not finished.wait(max(0.0, deadline - time.monotonic())):
             cancelled.set()
-            future.cancel()
-            raise QueryTimeout(_timeout_message(limits.timeout)) from None
-        assert checked is not None
-        return checked
+            raise QueryTimeout(_timeout_message(limits.timeout))
+        if "error" in outcome:
+            raise outcome["error"]  # type: ignore[misc]
+        return outcome["value"]  # type: ignore[return-value]
 
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+
+def _count(result: QueryResult, max_results: int, cancelled: threading.Event) -> Checked:
+    if result.kind == "ask":
+        return Checked("ask", boolean=bool(result.boolean))
+    seen = 0
+    for _ in items(result):
+        seen += 1
+        if seen > max_results or cancelled.is_set():
+            break
+    return Checked(result.kind, list(result.variables), truncated=seen > max_results)
+
+
+def detached(exc: BaseException) -> BaseException:
+    """`exc` made safe to hand to another thread.
+
+    pyoxigraph result objects may only be released by the thread that made
+    them; a traceback keeps the frames that hold them alive, so an exception
+    crossing threads with its traceback would release them in the wrong
+    thread. Engine I/O errors become :class:`StoreError` on the way."""
+    if isinstance(exc, OSError) and not isinstance(exc, KGError):
+        exc = StoreError(f"query failed: {exc}")
+    exc.__traceback__ = None
+    exc.__cause__ = exc.__context__ = None
+    return exc
 
 
 def _timeout_message(timeout: float) -> str:

@@ -45,7 +45,7 @@ def _body_text(request: Request) -> str:
 def read(request: Request) -> Operation:
     args = request.args
     op = Operation(format=args.get("format") or args.get("output"))
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if "update" in args:
             raise ApiError(400, "SPARQL Update must be sent with POST")
         op.query = _single(args.getlist("query"), "query")

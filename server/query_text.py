@@ -3,8 +3,8 @@
 SPARQL allows ``\\uXXXX`` escapes anywhere in the text, applied before parsing,
 so they are expanded first; comments, strings and IRIs are then blanked out so
 that keywords inside them do not count. The results steer decisions that must
-not wait for the engine: whether a query may call out (SERVICE), whether it
-names its own dataset (FROM), and which result form it has.
+not wait for the engine: whether a query may call out (SERVICE) and whether it
+names its own dataset (FROM).
 """
 from __future__ import annotations
 
@@ -22,10 +22,7 @@ _OPAQUE = re.compile(
     re.S,
 )
 
-_KEYWORD = re.compile(
-    r"(?<![\w:?$.\-])(SELECT|ASK|CONSTRUCT|DESCRIBE|FROM|SERVICE)(?![\w:\-])", re.I)
-
-FORMS = {"select": "select", "ask": "ask", "construct": "graph", "describe": "graph"}
+_KEYWORD = re.compile(r"(?<![\w:?$.\-])(FROM|SERVICE)(?![\w:\-])", re.I)
 
 
 def expand_escapes(text: str) -> str:
@@ -46,9 +43,6 @@ class QueryFacts:
     """What a query says about itself, from its keywords."""
 
     def __init__(self, text: str) -> None:
-        words = [m.group(1).lower() for m in _KEYWORD.finditer(skeleton(text))]
-        forms = [w for w in words if w in FORMS]
-        #: "select", "ask" or "graph" (CONSTRUCT/DESCRIBE), or None if unclear.
-        self.kind: str | None = FORMS[forms[0]] if forms else None
+        words = {m.group(1).lower() for m in _KEYWORD.finditer(skeleton(text))}
         self.mentions_service = "service" in words
         self.has_dataset_clause = "from" in words

@@ -24,7 +24,7 @@ def write(result: QueryResult, fmt: Format, out: IO[bytes], limit: int | None) -
     elif result.kind == "select":
         _solutions(result, limit).serialize(out, fmt.results)
     else:
-        write_triples(_triples(result, limit), fmt, out)
+        write_triples(triples(result, limit), fmt, out)
 
 
 def write_triples(triples, fmt: Format, out: IO[bytes] | None = None) -> bytes | None:
@@ -53,9 +53,10 @@ def _solutions(result: QueryResult, limit: int | None):
     return solutions.from_rows(variables, rows)
 
 
-def _triples(result: QueryResult, limit: int | None):
+def triples(result: QueryResult, limit: int | None = None):
+    """A graph result's triples as pyoxigraph terms, cut at `limit` if given."""
     if result.native is not None:
-        triples = iter(result.native)
+        found = iter(result.native)
     else:
-        triples = (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in result.triples or ())
-    return islice(triples, limit) if limit is not None else triples
+        found = (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in result.triples or ())
+    return islice(found, limit) if limit is not None else found

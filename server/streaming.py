@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import IO
 
+from server.execution import detached
 from server.formats import Format
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,7 @@ def stream(produce: Callable[[IO[bytes]], None], fmt: Format, timeout: float) ->
                 return
             log.exception("serialising a result failed")
             try:
-                channel.put(_Failure(exc))
+                channel.put(_Failure(detached(exc)))
             except StreamCancelled:
                 pass
 

@@ -21,6 +21,7 @@ PAIR_REFERENCES = (("the", "two", "countries"), ("the", "two", "nations"),
                    ("the", "two", "states"), ("the", "two", "sides"), ("both", "countries"),
                    ("both", "nations"), ("both", "sides"), ("the", "countries"),
                    ("the", "two", "neighbours"), ("the", "two", "neighbors"))
+_PAIR_FIRST_WORDS = frozenset(p[0] for p in PAIR_REFERENCES)
 
 
 @dataclass
@@ -115,6 +116,8 @@ def pair_references(sentence: Sentence) -> list[tuple[int, int]]:
     doc = sentence.span.doc
     found: list[tuple[int, int]] = []
     for i in range(sentence.span.start, sentence.span.end):
+        if doc[i].lower_ not in _PAIR_FIRST_WORDS:
+            continue
         for phrase in PAIR_REFERENCES:
             n = len(phrase)
             if i + n <= sentence.span.end and all(word(doc, i + k) == phrase[k] for k in range(n)):

@@ -12,10 +12,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Iterator
 
 import spacy
 from spacy.language import Language
@@ -227,6 +227,8 @@ class Pipeline:
         breaks = [m.end() for m in re.finditer(r"\n[ \t\r]*\n", text)]
         chunks = list(_chunks(text))
         for (offset, chunk), doc in zip(chunks, self.nlp.pipe(c for _, c in chunks)):
+            ents = list(doc.ents)
+            ent_starts = [e.start for e in ents]
             for sent in doc.sents:
                 raw = sent.text
                 stripped = raw.strip()
@@ -235,11 +237,13 @@ class Pipeline:
                 start = offset + sent.start_char + (len(raw) - len(raw.lstrip()))
                 sentence = Sentence(span=sent, start=start, end=start + len(stripped),
                                     text=stripped, paragraph=bisect.bisect_right(breaks, start))
-                self._annotate(sentence, published)
+                lo = bisect.bisect_left(ent_starts, sent.start)
+                hi = bisect.bisect_left(ent_starts, sent.end)
+                self._annotate(sentence, published, ents[lo:hi])
                 sentences.append(sentence)
         return sentences
 
-    def _annotate(self, sentence: Sentence, published: dt.date) -> None:
+    def _annotate(self, sentence: Sentence, published: dt.date, ents: list[Span]) -> None:
         span = sentence.span
         doc = span.doc
         found: dict[str, list[Span]] = {}
@@ -268,12 +272,11 @@ class Pipeline:
             taken.append((s.start, s.end))
 
         sentence.whens = _read_whens(doc, found, free, published)
-        taken.extend((w.start, w.end) for w in sentence.whens)
 
-        for ent in span.ents:
-            if ent.label_ == "BLOCK" or not all(ent.end <= a or ent.start >= b
-                                                for a, b in [(m.start, m.end)
-                                                             for m in sentence.money]):
+        for ent in ents:
+            # "US dollars", "Kazakh tenge": a currency name is not a mention of the country
+            if ent.label_ == "BLOCK" or any(ent.start < m.end and m.start < ent.end
+                                            for m in sentence.money):
                 continue
             code, _, role = ent.ent_id_.partition("#")
             kind = {"COUNTRY": "country", "BLOC": "bloc", "AGGREGATE": "aggregate"}[ent.label_]
@@ -345,7 +348,8 @@ def _read_money(span: Span) -> Money | None:
     return Money(number * scale, currency, span.start, span.end, span.text)
 
 
-def _read_whens(doc: Doc, found: dict[str, list[Span]], free, published: dt.date) -> list[When]:
+def _read_whens(doc: Doc, found: dict[str, list[Span]], free: Callable[[Span], bool],
+                published: dt.date) -> list[When]:
     """Years, relative years and periods, each resolved to a calendar year where possible."""
     whens: list[When] = []
     used: list[tuple[int, int]] = []

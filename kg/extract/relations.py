@@ -52,6 +52,8 @@ _FUTURE_FORCE = re.compile(r"\b(?:will|would|to|shall|should|could|may) (?:enter
 _PLANNED_SIGNED = re.compile(r"\b(?:will|to|would|could|shall|should|may|must) be (?:signed|"
                              r"concluded|ratified)\b|\b(?:yet to be|not yet|expected to be) "
                              r"(?:signed|concluded)\b")
+_TALKS_DONE = re.compile(r"\b(?:concluded|completed|finali[sz]ed|wrapped up) (?:the )?"
+                        r"(?:negotiations|talks)\b")
 _SIGNED = re.compile(r"\b(?:signed|inked|concluded|ratified|sealed)\b")
 _NEGOTIATING = re.compile(r"\bnegotiat\w*|\btalks\b|\bdiscussing\b|\bdrafting\b|"
                           r"\bround of\b|\bworking on\b")
@@ -220,6 +222,8 @@ def _status(text: str) -> str | None:
         return "in force"
     if _PLANNED_SIGNED.search(low):
         return "planned"
+    if _TALKS_DONE.search(low):
+        return "negotiating"
     if _SIGNED.search(low):
         return "signed"
     if _NEGOTIATING.search(low):
@@ -241,7 +245,7 @@ def _date(sentence: Sentence, ctx: ArticleContext, status: str) -> str | None:
             except (TypeError, ValueError):
                 continue
     for when in sentence.whens:
-        if when.month and when.year and not when.period:
+        if when.month and when.year:
             return f"{when.year:04d}-{when.month:02d}"
     low = sentence.text.lower()
     if re.search(r"\btoday\b", low):

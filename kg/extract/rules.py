@@ -111,6 +111,7 @@ class Figure:
     parent: "Figure | None" = None
     conversions: list[Money] = field(default_factory=list)
     years: list[When] = field(default_factory=list)
+    cue: int | None = None
 
 
 def _flow_near(words: list[str]) -> str | None:
@@ -253,6 +254,22 @@ def _participants(groups: list[Group], flow: str, words: list[str]) \
     return None
 
 
+def _accounted_for(sentence: Sentence, places: list[Place], left: list[str], money: Money,
+                   right_hi: int) -> tuple[str, str] | None:
+    """"Y accounted for W of X's imports": X is the reporter, Y the partner."""
+    if left[-2:] not in (["accounted", "for"], ["accounting", "for"], ["accounts", "for"],
+                         ["made", "up"], ["makes", "up"]):
+        return None
+    doc = sentence.span.doc
+    if word(doc, money.end) != "of":
+        return None
+    owner = next((p for p in places if money.end < p.start < right_hi and p.possessive), None)
+    subject = [p for p in places if p.end <= money.start]
+    if owner is None or len(subject) != 1 or subject[0].code == owner.code:
+        return None
+    return owner.code, subject[0].code
+
+
 def _is_sub_clause(left: list[str], right: list[str]) -> bool:
     stripped = [w for w in left if w not in {",", ";", "—", "–", "-", "("}]
     for opener in SUB_CLAUSE_OPENERS:
@@ -329,7 +346,7 @@ def _attach_years(sentence: Sentence, figures: list[Figure]) -> None:
             best.years.append(when)
     for figure in figures:
         if figure.type != "trade":
-            cue_pos = getattr(figure, "_cue", None)
+            cue_pos = figure.cue
             kept = []
             for when in figure.years:
                 if cue_pos is not None and when.end <= cue_pos and when.prep == "in" and any(
@@ -390,8 +407,7 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
             continue
 
         claim, cue = _kind_of_claim(doc, left_lo, money, right_hi)
-        figure.type = claim
-        setattr(figure, "_cue", cue)
+        figure.type, figure.cue = claim, cue
         figure.flow = _flow_near(left) or _flow_near(words[: money.start - lo]) or \
             _flow_near(words) or "turnover"
 
@@ -417,6 +433,13 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
                 figure.partner = parent.partner
             else:
                 continue
+            results.append(figure)
+            continue
+
+        share_of = _accounted_for(sentence, places, left, money, right_hi)
+        if share_of is not None:
+            figure.reporter, figure.partner = share_of
+            figure.flow = _flow_near(right) or figure.flow
             results.append(figure)
             continue
 

@@ -48,6 +48,11 @@ NOT_NAME = frozenset({
 ROLE_STOP = frozenset({"the", "in", "on", "at", "however", "meanwhile", "also", "and", "but",
                        "when", "while", "as", "this", "that", "according", "earlier"})
 
+#: Lower-case words that qualify a title: "trade economist", "senior official".
+ROLE_MODIFIERS = frozenset({"trade", "senior", "chief", "former", "leading", "independent",
+                            "local", "regional", "economic", "political", "financial", "top",
+                            "acting", "foreign", "prime"})
+
 #: Title words: in "Trade Minister Arman Shakkaliyev" they end the role and start the name.
 TITLES = frozenset({
     "minister", "president", "premier", "chairman", "chairwoman", "chair", "head", "director",
@@ -118,6 +123,30 @@ def _run_forward(doc: Doc, start: int, hi: int, place_tokens: set[int]) -> tuple
     while i < hi and _is_name_token(doc, i, place_tokens) and i - start < 4:
         i += 1
     return (start, i) if i > start else None
+
+
+def _role_before(doc: Doc, name_start: int, lo: int, places: set[int]) -> int:
+    """Where a role written before a name begins: "Kazakh Trade Minister", "Minister of
+    Trade and Integration", "senior official"; the name's own start when there is none."""
+    start = name_start
+    i = name_start - 1
+    while i >= lo:
+        token = doc[i]
+        low = token.lower_
+        if low in TITLES or i in places or (token.text[:1].isupper() and low not in ROLE_STOP):
+            start = i
+        elif low in ROLE_MODIFIERS and start <= i + 1 and start < name_start:
+            start = i
+        elif low in {"of", "and", "for"} or (low == "the" and word_at(doc, i - 1) == "of"):
+            pass
+        else:
+            break
+        i -= 1
+    return start
+
+
+def word_at(doc: Doc, i: int) -> str:
+    return doc[i].lower_ if 0 <= i < len(doc) else ""
 
 
 def _clean_role(text: str) -> str | None:
@@ -214,15 +243,19 @@ def attribute(sentence: Sentence, tracker: SpeakerTracker) -> Attribution:
             # "ROLE NAME said", "Trade Minister NAME said", "NAME said"
             run = _run_back(doc, i, lo, places)
             if run:
-                role_start = run[0]
-                while role_start - 1 >= lo and (doc[role_start - 1].lower_ in TITLES or
-                                                doc[role_start - 1].text[:1].isupper() and
-                                                doc[role_start - 1].lower_ not in ROLE_STOP or
-                                                role_start - 1 in places):
-                    role_start -= 1
+                role_start = _role_before(doc, run[0], lo, places)
                 if accept(run, (role_start, run[0]) if role_start < run[0] else None,
                           single_ok=True):
                     return result
+            # "said senior analyst NAME"
+            j = i + 1
+            while j < hi and doc[j].lower_ in TITLES | ROLE_MODIFIERS | {"a", "an", "the"}:
+                j += 1
+            if j > i + 1:
+                run = _run_forward(doc, j, hi, places)
+                if run and run[1] - run[0] >= 2 and (run[1] == hi or doc[run[1]].text in {",", "."}):
+                    if accept(run, (i + 1, j)):
+                        return result
             # "said NAME, ROLE"
             run = _run_forward(doc, i + 1, hi, places)
             if run and (run[1] == hi or doc[run[1]].text in {",", "."}):

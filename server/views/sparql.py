@@ -72,6 +72,6 @@ def _query(op: Operation) -> Response:
         return store.query(text, **dataset)
 
     try:
-        return query_response.respond(factory, requested=op.format, kind_hint=facts.kind)
+        return query_response.respond(factory, requested=op.format)
     except QueryError as exc:
         raise syntax_error(exc, text) from None

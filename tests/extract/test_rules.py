@@ -74,6 +74,11 @@ def test_extra_bloc_and_aggregates(run):
     assert (fact["reporter"], fact["partner"]) == ("CAS", "CHN")
 
 
+def test_accounted_for_part_of_imports(run):
+    fact = one(run("China accounted for $3bn of Kyrgyzstan's imports in 2023."))
+    assert key(fact) == ("trade", "KGZ", "CHN", "import", 2023, 3_000_000_000, "USD")
+
+
 def test_two_years_two_figures(run):
     result = run("Trade between India and Russia rose from $13bn in 2021 to $65bn in 2023.")
     assert [(f["year"], f["value"]) for f in money_facts(result)] == \
@@ -146,6 +151,10 @@ def test_agreement_statuses(run):
             ("negotiating", None),
         "The free trade agreement between Vietnam and the EAEU entered into force in 2016.":
             ("in force", "2016"),
+        "The EU and Mercosur concluded negotiations on a trade agreement in December 2024.":
+            ("negotiating", None),
+        "Kazakhstan and Uzbekistan signed a transit agreement in March 2024.":
+            ("signed", "2024-03"),
     }
     for text, (status, date) in cases.items():
         facts = of_type(run(text), "agreement")
@@ -199,6 +208,13 @@ def test_speakers(run):
         "role": "academician of the National Academy of Sciences of Kyrgyzstan"}]
     result = run("\"Trade will grow,\" said Sadyr Japarov, president of Kyrgyzstan.")
     assert result["speakers"] == [{"name": "Sadyr Japarov", "role": "president of Kyrgyzstan"}]
+    result = run("Kazakhstan's exports to China reached $15bn in 2023, said senior analyst "
+                 "Aigerim Nurlanova.")
+    assert result["speakers"] == [{"name": "Aigerim Nurlanova", "role": "senior analyst"}]
+    result = run("The Minister of Trade and Integration Arman Shakkaliyev said Kazakhstan's "
+                 "exports to Russia were $9bn in 2023.")
+    assert result["speakers"] == [{"name": "Arman Shakkaliyev",
+                                   "role": "Minister of Trade and Integration"}]
     result = run("He said trade between Russia and China reached $240bn in 2023.")
     assert result["speakers"] == [] and result["facts"][0]["speaker"] is None
 

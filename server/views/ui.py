@@ -1,0 +1,72 @@
+"""/: the query page, a SPARQL editor with example queries and the catalog's
+named queries one click away. It is plain HTML and a small script served from
+this server, so it works offline and under a strict content security policy."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from kg.namespace import BASE
+from server.state import state
+
+bp = Blueprint("ui", __name__)
+
+#: (title, query) pairs offered as starting points; prefixes come from the server.
+EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("Countries and their ISO codes", """SELECT ?country ?iso3 ?label
+WHERE {
+  ?country a rer:Country ;
+           rer:iso3166Alpha3 ?iso3 ;
+           rdfs:label ?label .
+}
+ORDER BY ?iso3
+LIMIT 20"""),
+    ("Blocs and their current members", """SELECT ?bloc ?short (COUNT(DISTINCT ?country) AS ?members)
+WHERE {
+  ?bloc a rer:RegionalBloc ;
+        rer:shortName ?short .
+  OPTIONAL {
+    ?m org:organization ?bloc ;
+       org:member ?country ;
+       org:role rer:MemberRole .
+    FILTER NOT EXISTS { ?m rer:endDate ?end }
+  }
+}
+GROUP BY ?bloc ?short
+ORDER BY DESC(?members)"""),
+    ("Memberships of the EAEU over time", """SELECT ?iso3 ?role ?start ?end
+WHERE {
+  ?bloc rer:shortName "EAEU" .
+  ?m org:organization ?bloc ;
+     org:member ?country ;
+     org:role/skos:prefLabel ?role .
+  ?country rer:iso3166Alpha3 ?iso3 .
+  OPTIONAL { ?m rer:startDate ?start }
+  OPTIONAL { ?m rer:endDate ?end }
+}
+ORDER BY ?start ?iso3"""),
+    ("Named graphs and their sources", """SELECT ?graph ?title ?triples
+WHERE {
+  GRAPH <""" + BASE + """graph/meta> {
+    ?graph void:triples ?triples .
+    OPTIONAL { ?graph dcterms:title ?title }
+  }
+}
+ORDER BY DESC(?triples)"""),
+    ("Is Kazakhstan in the EAEU? (ASK)", """ASK {
+  ?m org:member ?country ;
+     org:organization ?bloc .
+  ?country rer:iso3166Alpha3 "KAZ" .
+  ?bloc rer:shortName "EAEU" .
+}"""),
+    ("Describe Kazakhstan (CONSTRUCT)", """CONSTRUCT { ?country ?p ?o }
+WHERE {
+  ?country rer:iso3166Alpha3 "KAZ" ;
+           ?p ?o .
+}"""),
+)
+
+
+@bp.route("/")
+def index():
+    return render_template("index.html", examples=EXAMPLES, example=EXAMPLES[0][1],
+                           settings=state().settings, base=BASE)

@@ -1,0 +1,110 @@
+"""The server's building blocks, without HTTP: query inspection, SERVICE
+policy, negotiation, the row bridge and the streaming body."""
+from __future__ import annotations
+
+import json
+import time
+
+import pyoxigraph as ox
+import pytest
+from werkzeug.datastructures import MIMEAccept
+
+from server import negotiation, service_policy, solutions, streaming
+from server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name
+from server.query_text import QueryFacts
+
+
+@pytest.mark.parametrize("query,service,dataset", [
+    ("SELECT * { ?s ?p ?o }", False, False),
+    ("PREFIX ex: <http://x/#FROM>\n# SERVICE\nCONSTRUCT WHERE { ?s ex:SERVICE 'SERVICE' }", False, False),
+    (r"ASK { \u0053ERVICE <x:y> {} }", True, False),
+    ("select ?x from <http://g/> { ?x ?p ?o FILTER(?x<?y) }", False, True),
+    ("SELECT ?service ?from { ?service ?p ?from }", False, False),
+    ('SELECT ?x { BIND("""FROM\nSERVICE""" AS ?x) }', False, False),
+])
+def test_query_facts(query, service, dataset):
+    facts = QueryFacts(query)
+    assert (facts.mentions_service, facts.has_dataset_clause) == (service, dataset)
+
+
+def test_service_policy():
+    allowed = frozenset({"https://query.wikidata.org/sparql"})
+    service_policy.check("SELECT * { ?s ?p ?o }", allowed)
+    service_policy.check("PREFIX w: <https://query.wikidata.org/> SELECT * { SERVICE w:sparql { ?s ?p ?o } }", allowed)
+    service_policy.check("BASE <https://query.wikidata.org/> SELECT * { SERVICE <sparql> { ?s ?p ?o } }", allowed)
+    for refused in ("SELECT * { SERVICE <http://evil/> { ?s ?p ?o } }",
+                    "SELECT * { SERVICE ?x { ?s ?p ?o } }",
+                    "SELECT * { { SELECT ?s { SERVICE SILENT <http://e/> { ?s ?p ?o } } } }",
+                    "SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o  }"):
+        with pytest.raises(service_policy.ServiceRefused):
+            service_policy.check(refused, allowed)
+
+
+def test_negotiation():
+    accept = MIMEAccept([("text/csv", 1), ("application/json", 0.5)])
+    assert negotiation.choose(RESULT_FORMATS, accept).name == "csv"
+    assert negotiation.choose(RESULT_FORMATS, MIMEAccept()).name == "json"
+    assert negotiation.choose(GRAPH_FORMATS, MIMEAccept([("*/*", 1)])).name == "turtle"
+    assert negotiation.choose(GRAPH_FORMATS, MIMEAccept([("application/json", 1)])).name == "jsonld"
+    assert negotiation.choose(GRAPH_FORMATS, MIMEAccept(), "xml").name == "rdfxml"
+    assert negotiation.choose(RESULT_FORMATS, MIMEAccept(), "xml").name == "xml"
+    with pytest.raises(negotiation.NotAcceptable):
+        negotiation.choose(RESULT_FORMATS, MIMEAccept([("image/png", 1)]))
+    with pytest.raises(negotiation.NotAcceptable):
+        negotiation.choose(RESULT_FORMATS, MIMEAccept(), "turtle")
+    with pytest.raises(negotiation.UnknownFormat):
+        negotiation.choose(RESULT_FORMATS, MIMEAccept(), "excel")
+    browser = MIMEAccept([("text/html", 1), ("application/xml", 0.9), ("*/*", 0.8)])
+    assert negotiation.prefers_html(browser, GRAPH_FORMATS)
+    assert not negotiation.prefers_html(MIMEAccept([("*/*", 1)]), GRAPH_FORMATS)
+
+
+def test_rows_bridge_keeps_terms_intact():
+    rows = [[ox.Literal('tab\there\n"quoted"'), None, ox.NamedNode("http://e/a%2Fb")],
+            [ox.Literal("5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+             ox.Literal("hi", language="en"), ox.BlankNode("b0")]]
+    result = solutions.from_rows(["a", "b", "c"], iter(rows))
+    data = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
+    first, second = data["results"]["bindings"]
+    assert first["a"]["value"] == 'tab\there\n"quoted"' and "b" not in first
+    assert first["c"] == {"type": "uri", "value": "http://e/a%2Fb"}
+    assert second["b"] == {"type": "literal", "value": "hi", "xml:lang": "en"}
+    assert second["c"]["type"] == "bnode"
+
+
+def test_stream_delivers_everything_in_chunks():
+    def produce(out):
+        for i in range(2000):
+            out.write(b"x" * 100)
+    body = b"".join(streaming.stream(produce, by_name(RESULT_FORMATS, "json"), timeout=10))
+    assert body == b"x" * 200_000
+
+
+def test_stream_past_the_time_limit_ends_with_an_error():
+    def produce(out):
+        out.write(b'{"head":{"vars":[]},"results":{"bindings":[' + b" " * streaming.CHUNK_SIZE)
+        time.sleep(1)
+        out.write(b"]}}")
+    chunks = []
+    with pytest.raises(streaming.StreamAborted):
+        for chunk in streaming.stream(produce, by_name(RESULT_FORMATS, "json"), timeout=0.2):
+            chunks.append(chunk)
+    assert b"time limit" in chunks[-1] and b'"error"' in chunks[-1]
+
+
+def test_stream_stops_the_producer_when_the_reader_leaves():
+    finished = []
+
+    def produce(out):
+        try:
+            while True:
+                out.write(b"y" * streaming.CHUNK_SIZE)
+        finally:
+            finished.append(True)
+    body = streaming.stream(produce, by_name(GRAPH_FORMATS, "turtle"), timeout=10)
+    next(body)
+    body.close()
+    deadline = time.monotonic() + 5
+    while not finished and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert finished
