@@ -1,7 +1,7 @@
 """The catalog of named queries in `queries/`: each `.rq` file starts with a
 header of `# key: value` lines (title, description, params, returns), and its
-parameters are bound as typed RDF terms through the store's safe substitution,
-never pasted into the query text.
+parameters are converted to typed RDF terms and bound as data (a VALUES block,
+see `kg.sparql.binding`), never pasted into the query text.
 
 Header syntax::
 
@@ -146,8 +146,7 @@ class NamedQuery:
         return bindings, limit
 
     def project(self, result: QueryResult, limit: int | None = None) -> QueryResult:
-        """Keep the declared result columns (parameters are projected only so
-        that the engine can substitute them) and apply the row limit."""
+        """Keep the declared result columns, in order, and apply the row limit."""
         if result.kind != "select" or not self.returns:
             return result
         rows = ({k: row.get(k) for k in self.returns} for row in result.rows or ())

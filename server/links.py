@@ -81,5 +81,3 @@ class Value:
         if isinstance(self.term, Literal) and self.term.datatype is not None:
             return short(URIRef(self.term.datatype))
         return None
-
-

@@ -15,14 +15,12 @@ from server.state import state
 TRUNCATED_HEADER = "X-KG-Result-Truncated"
 
 
-def respond(factory: ResultFactory, *, requested: str | None = None,
-            kind_hint: str | None = None) -> Response:
-    """`factory` runs the query afresh each time it is called; `kind_hint`
-    (from the query text) lets an unmeetable Accept fail before any work."""
+def respond(factory: ResultFactory, *, requested: str | None = None) -> Response:
+    """`factory` runs the query afresh each time it is called. The format is
+    chosen once the result's kind is known, so a malformed query is reported
+    as such (400) even to a client whose Accept no result could meet."""
     st = state()
     accept = request.accept_mimetypes
-    if kind_hint:
-        negotiation.choose(for_kind(kind_hint), accept, requested)
     checked = st.runner.check(factory, st.limits)
     fmt = negotiation.choose(for_kind(checked.kind), accept, requested)
     headers = {TRUNCATED_HEADER: "true"} if checked.truncated else {}

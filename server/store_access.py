@@ -49,6 +49,11 @@ class ServedStore:
                 self._memo[key] = compute(self.store)
             return self._memo[key]
 
+    def forget(self) -> None:
+        """Drop the memos, after the store was changed in place."""
+        with self._memo_lock:
+            self._memo.clear()
+
     @property
     def build_id(self) -> str | None:
         return self.path.name if self.path else None

@@ -42,4 +42,7 @@ def apply(text: str) -> Response:
         target.store.update(text)
     except QueryError as exc:
         raise syntax_error(exc, text) from None
+    except (RuntimeError, OSError) as exc:  # e.g. a store the caller opened read-only
+        raise ApiError(501, f"the store refused the update: {exc}") from None
+    target.forget()
     return Response(status=204)

@@ -16,6 +16,7 @@ from rdflib.term import Identifier
 
 from kg.errors import QueryError, StoreError
 from kg.namespace import PREFIXES
+from kg.sparql.binding import inject_values
 from kg.store.base import QueryResult, Triple
 from kg.store.terms import from_ox, named_node, to_ox
 
@@ -68,7 +69,7 @@ class OxigraphStore:
         if named_graphs is not None:
             kwargs["named_graphs"] = [named_node(str(g)) for g in named_graphs]
         if bindings:
-            kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+            sparql = inject_values(sparql, bindings)
         try:
             result = self._store.query(sparql, **kwargs)
         except SyntaxError as exc:

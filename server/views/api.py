@@ -8,6 +8,7 @@ from rdflib import BNode, Literal, URIRef
 
 from kg import catalog
 from kg.errors import QueryError
+from kg.store.base import QueryResult
 from server import entity_page, query_response
 from server.errors import ApiError
 from server.links import Value, local_path
@@ -45,11 +46,11 @@ def run_query(name: str) -> Response:
     store = served().store
     text = named.text
 
-    def factory():
+    def factory() -> QueryResult:
         return named.project(store.query(text, bindings=bindings), limit)
 
     try:
-        return query_response.respond(factory, requested=requested, kind_hint="select")
+        return query_response.respond(factory, requested=requested)
     except QueryError as exc:
         raise ApiError(400, f"{name}: {exc}") from None
 

@@ -6,6 +6,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, request, url_for
 
 from kg.errors import QueryError
+from kg.store.base import QueryResult
 from server import negotiation, query_response, service_description, service_policy, updates
 from server.errors import ApiError, syntax_error
 from server.formats import GRAPH_FORMATS
@@ -68,7 +69,7 @@ def _query(op: Operation) -> Response:
     else:
         dataset = {}
 
-    def factory():
+    def factory() -> QueryResult:
         return store.query(text, **dataset)
 
     try:

@@ -1,0 +1,42 @@
+"""Parameters are bound as data: hostile values cannot change the query."""
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+
+from kg.errors import QueryError
+from kg.sparql.binding import inject_values, where_group_start
+
+HOSTILE = [
+    'x" } DROP ALL { "',
+    "x' } ; DELETE WHERE { ?s ?p ?o } #",
+    'line\nbreak """ \\',
+    "<http://evil/> } UNION { ?a ?b ?c",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_literals_stay_literals(value):
+    query = "SELECT ?s WHERE { ?s ?p ?o FILTER(?o = ?v) }"
+    bound = inject_values(query, {"v": Literal(value)})
+    parsed = prepareQuery(bound)  # still one well-formed SELECT
+    assert parsed.algebra.name == "SelectQuery"
+    assert bound.count("VALUES") == 1
+
+
+def test_block_goes_into_the_where_group_not_the_template():
+    q = 'PREFIX a: <http://x/#{}>\n# { WHERE\nCONSTRUCT { ?s ?p "WHERE {" } WHERE { ?s ?p ?o }'
+    bound = inject_values(q, {"s": URIRef("http://a/b")})
+    assert bound.endswith("WHERE { VALUES (?s) { (<http://a/b>) }  ?s ?p ?o }")
+
+
+def test_select_without_where_keyword_and_where_variable():
+    assert where_group_start("SELECT ?where { ?where ?p ?o }") == len("SELECT ?where {")
+
+
+def test_bad_variable_names_and_no_group_are_refused():
+    with pytest.raises(QueryError):
+        inject_values("SELECT * { ?s ?p ?o }", {"s) } DROP": URIRef("http://a")})
+    with pytest.raises(QueryError):
+        inject_values("DESCRIBE <http://a>", {"s": URIRef("http://a")})
