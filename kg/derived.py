@@ -20,7 +20,7 @@ from rdflib import Literal, URIRef
 
 from kg import sparql
 from kg.literals import decimal_literal
-from kg.namespace import DERIVED_GRAPH, QB, RDF, RDFS, RER, aggregate, entity, flow
+from kg.namespace import DERIVED_GRAPH, QB, RDF, RDFS, RER, aggregate, entity, flow, graph_for
 from kg.sources.trade.rdf import period_literal
 from kg.store.base import Store, Triple
 
@@ -44,10 +44,24 @@ class Obs:
 
 
 def _observations(store: Store) -> Iterator[Obs]:
-    for row in store.query(sparql.load("observations")):
-        yield Obs(row["obs"], row["dataset"], row["reporter"], row["partner"], row["flow"],
-                  str(row["period"]), int(row["year"]), row["product"],
-                  Decimal(str(row["value"])), str(row["currency"]))
+    iri = _interning()
+    rows = store.select_lexical(sparql.load("observations"),
+                                {"tradeGraphs": Literal(str(graph_for("trade/")))})
+    for obs, ds, rep, par, fl, period, prod, value, cur in rows:
+        yield Obs(URIRef(obs), iri(ds), iri(rep), iri(par), iri(fl), period, int(period[:4]),
+                  iri(prod), Decimal(value), cur)
+
+
+def _interning():
+    """IRIs that repeat on every row (areas, flows, products) are made once."""
+    cache: dict[str, URIRef] = {}
+
+    def iri(text: str) -> URIRef:
+        term = cache.get(text)
+        if term is None:
+            term = cache[text] = URIRef(text)
+        return term
+    return iri
 
 
 def _memberships(store: Store) -> dict[URIRef, list[tuple[URIRef, int, int]]]:
@@ -195,4 +209,6 @@ def _mirrors(chosen: dict[tuple, Obs]) -> Iterator[Triple]:
 
 def rebuild(store: Store) -> int:
     """Recompute the derived graph in place; returns the triples written."""
-    return store.replace_graph(DERIVED_GRAPH, list(compute(store)))
+    # compute() reads every observation before it yields its first triple, so
+    # streaming into the store while it runs is safe.
+    return store.replace_graph(DERIVED_GRAPH, compute(store))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import ConjunctiveGraph, Graph
+from rdflib import Dataset, Graph
 from rdflib.exceptions import ParserError
 
 from kg import __version__
@@ -24,7 +24,7 @@ def load(path: Path, name: str | None = None) -> SourceGraph:
     if fmt is None:
         raise SourceError(f"unknown RDF format {path.suffix!r}; known: {', '.join(sorted(FORMATS))}",
                           file=str(path))
-    graph: Graph = ConjunctiveGraph() if fmt in ("nquads", "trig") else Graph()
+    graph: Graph = Dataset(default_union=True) if fmt in ("nquads", "trig") else Graph()
     try:
         graph.parse(path, format=fmt)
     except (ParserError, SyntaxError, ValueError) as exc:

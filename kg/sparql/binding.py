@@ -95,3 +95,17 @@ def inject_values(query: str, bindings: Mapping[str, Identifier]) -> str:
     row = " ".join(_serialise(bindings[n]) for n in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} "
     return query[:at] + block + query[at:]
+
+
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+
+
+def declares_dataset(query: str) -> bool:
+    """Whether the query names its own dataset with FROM / FROM NAMED (outside
+    strings, IRIs and comments, before the WHERE group)."""
+    depth = 0
+    for i, ch in _code_positions(query):
+        depth += (ch == "{") - (ch == "}")
+        if depth == 0 and ch in "fF" and _FROM.match(query, i) and (i == 0 or query[i - 1] not in "?$:_"):
+            return True
+    return False

@@ -49,6 +49,11 @@ class Store(Protocol):
         """Run a SPARQL query. The default graph is the union of all named graphs
         unless `default_graphs` is given; `bindings` pre-bind variables safely."""
 
+    def select_lexical(self, sparql: str, bindings: Mapping[str, Identifier] | None = None
+                       ) -> Iterator[tuple[str | None, ...]]:
+        """SELECT rows as tuples of lexical values, in the query's variable order
+        (a fast path for bulk reads)."""
+
     def update(self, sparql: str) -> None:
         """Run a SPARQL 1.1 Update."""
 

@@ -5,7 +5,7 @@ so this class needs no transaction logic of its own.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from pathlib import Path
 from typing import IO
@@ -16,7 +16,7 @@ from rdflib.term import Identifier
 
 from kg.errors import QueryError, StoreError
 from kg.namespace import PREFIXES
-from kg.sparql.binding import inject_values
+from kg.sparql.binding import declares_dataset, inject_values
 from kg.store.base import QueryResult, Triple
 from kg.store.terms import from_ox, named_node, to_ox
 
@@ -64,7 +64,8 @@ class OxigraphStore:
         kwargs: dict = {"prefixes": PREFIXES}
         if default_graphs is not None:
             kwargs["default_graph"] = [named_node(str(g)) for g in default_graphs]
-        else:
+        elif not declares_dataset(sparql):
+            # A query's own FROM wins; otherwise the default graph is the union.
             kwargs["use_default_graph_as_union"] = union_default_graph
         if named_graphs is not None:
             kwargs["named_graphs"] = [named_node(str(g)) for g in named_graphs]
@@ -74,9 +75,19 @@ class OxigraphStore:
             result = self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             raise StoreError(f"query failed: {exc}") from exc
         return _wrap(result)
+
+    def select_lexical(self, sparql: str, bindings: Mapping[str, Identifier] | None = None
+                       ) -> Iterator[tuple[str | None, ...]]:
+        """SELECT rows as tuples of lexical values (IRI text, literal text), in the
+        query's variable order: the fast path for bulk reads such as derived
+        statistics, which need no rdflib terms."""
+        result = self.query(sparql, bindings=bindings).native
+        names = [v.value for v in result.variables]
+        for solution in result:
+            yield tuple(None if (t := solution[n]) is None else t.value for n in names)
 
     def graphs(self) -> list[URIRef]:
         return sorted(URIRef(g.value) for g in self._store.named_graphs()
@@ -106,6 +117,8 @@ class OxigraphStore:
             self._store.update(sparql)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"update failed: {exc}") from exc
 
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> int:
         g = named_node(str(graph))

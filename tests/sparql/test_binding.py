@@ -40,3 +40,11 @@ def test_bad_variable_names_and_no_group_are_refused():
         inject_values("SELECT * { ?s ?p ?o }", {"s) } DROP": URIRef("http://a")})
     with pytest.raises(QueryError):
         inject_values("DESCRIBE <http://a>", {"s": URIRef("http://a")})
+
+
+def test_dataset_clauses_are_recognised():
+    from kg.sparql.binding import declares_dataset
+
+    assert declares_dataset("SELECT * FROM <http://g> WHERE { ?s ?p ?o }")
+    assert declares_dataset("select * from named <http://g> { graph ?g { ?s ?p ?o } }")
+    assert not declares_dataset('SELECT ?from WHERE { ?s ?p "FROM" # FROM\n }')
