@@ -21,7 +21,7 @@ from rdflib import Literal, URIRef
 from kg import sparql
 from kg.literals import decimal_literal
 from kg.namespace import DERIVED_GRAPH, QB, RDF, RDFS, RER, aggregate, entity, flow, graph_for
-from kg.sources.trade.rdf import period_literal
+from kg.sources.trade.rdf import period_literal, plain_literal, year_literal
 from kg.store.base import Store, Triple
 
 DERIVED_DATASET = entity("dataset", "derived")
@@ -112,11 +112,11 @@ def _figure(iri: URIRef, reporter: URIRef, partner: URIRef, flow_: URIRef, perio
     yield iri, RER.partner, partner
     yield iri, RER.flow, flow_
     yield iri, RER.refPeriod, period_literal(period)
-    yield iri, RER.year, Literal(int(period[:4]))
+    yield iri, RER.year, year_literal(int(period[:4]))
     yield iri, RER.product, product
     yield iri, RER.value, decimal_literal(value)
-    yield iri, RER.currency, Literal(currency)
-    yield iri, RER.contributors, Literal(len(sources))
+    yield iri, RER.currency, plain_literal(currency)
+    yield iri, RER.contributors, year_literal(len(sources))
     for src in sources:
         yield iri, RER.derivedFromObservation, src.iri
 
@@ -181,7 +181,7 @@ def _shares(chosen: dict[tuple, Obs]) -> Iterator[Triple]:
         yield iri, RER.partner, par
         yield iri, RER.flow, fl
         yield iri, RER.refPeriod, period_literal(period)
-        yield iri, RER.year, Literal(obs.year)
+        yield iri, RER.year, year_literal(obs.year)
         yield iri, RER.product, prod
         yield iri, RER.sharePct, decimal_literal(share)
         yield iri, RER.derivedFromObservation, obs.iri
@@ -200,7 +200,7 @@ def _mirrors(chosen: dict[tuple, Obs]) -> Iterator[Triple]:
         yield iri, RER.reporter, rep
         yield iri, RER.partner, par
         yield iri, RER.refPeriod, period_literal(period)
-        yield iri, RER.year, Literal(exp.year)
+        yield iri, RER.year, year_literal(exp.year)
         yield iri, RER.exportObservation, exp.iri
         yield iri, RER.importObservation, imp.iri
         if exp.value:

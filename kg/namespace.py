@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import Graph, Namespace, URIRef
@@ -98,10 +99,12 @@ def membership(bloc_short: str, iso3: str, start: str | None) -> URIRef:
     return entity("membership", bloc_short, iso3.upper(), start or "undated")
 
 
+@lru_cache(maxsize=64)
 def flow(code: str) -> URIRef:
     return RER["flow-" + code]
 
 
+@lru_cache(maxsize=65536)
 def product(code: str) -> URIRef:
     return entity("product", code)
 

@@ -420,6 +420,19 @@ class _JsonResults:
                 yield self._value()
 
 
+def _ask_from_rows(response: Any, bindings: Iterator[dict] | None) -> bool:
+    """The answer of an ASK that came back as a one-cell table: Virtuoso does
+    that (variable ``__ASK_RETVAL``, value 1 or 0) once the request names its
+    dataset with default-graph-uri."""
+    try:
+        for binding in bindings or ():
+            for cell in binding.values():
+                return cell.get("value") in ("1", "true")
+        return False
+    finally:
+        response.close()
+
+
 def _rdf_format(content_type: str | None) -> ox.RdfFormat:
     media = (content_type or "").split(";")[0].strip().lower()
     if media in ("text/plain", "application/n-triples"):
@@ -747,6 +760,8 @@ class RemoteStore:
         if kind == "ask":
             response.close()
             return QueryResult(kind="ask", boolean=boolean)
+        if form == "ASK":
+            return QueryResult(kind="ask", boolean=_ask_from_rows(response, bindings))
         max_rows = response.headers.get("X-SPARQL-MaxRows")
         return QueryResult(kind="select", variables=variables,
                            rows=self._rows(response, variables, bindings, max_rows))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 
@@ -16,8 +17,20 @@ def dataset_iri(name: str) -> URIRef:
     return entity("dataset", *name.split("/"))
 
 
+@lru_cache(maxsize=4096)
 def period_literal(period: str) -> Literal:
     return Literal(period, datatype=XSD.gYearMonth if len(period) == 7 else XSD.gYear)
+
+
+@lru_cache(maxsize=4096)
+def year_literal(year: int) -> Literal:
+    return Literal(year)
+
+
+@lru_cache(maxsize=256)
+def plain_literal(text: str) -> Literal:
+    """Short code-like literals (currencies) that repeat on every row."""
+    return Literal(text)
 
 
 def observation_iri(dataset: str, rec: TradeRecord) -> URIRef:
@@ -55,10 +68,10 @@ def observation_triples(name: str, records: Iterable[TradeRecord],
         yield obs, RER.partner, area_iri(rec.partner)
         yield obs, RER.flow, flow(rec.flow)
         yield obs, RER.refPeriod, period_literal(rec.period)
-        yield obs, RER.year, Literal(rec.year)
+        yield obs, RER.year, year_literal(rec.year)
         yield obs, RER.product, product(rec.product)
         yield obs, RER.value, decimal_literal(rec.value)
-        yield obs, RER.currency, Literal(rec.currency)
+        yield obs, RER.currency, plain_literal(rec.currency)
         if rec.note:
             yield obs, RER.note, Literal(rec.note)
         if rec.citation and rec.citation not in citations:

@@ -1,0 +1,204 @@
+"""Real SPARQL servers for the remote store tests: an Oxigraph server (from the
+`oxigraph` PyPI package) and, where `virtuoso-t` is installed, Virtuoso.
+
+Servers listen on free ports of 127.0.0.1 only; every wait is bounded and
+every process started here is stopped by its own id."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+START_TIMEOUT = 30.0
+VIRTUOSO_START_TIMEOUT = 90.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def oxigraph_binary() -> str | None:
+    """The `oxigraph` CLI of the test virtualenv, else one on PATH."""
+    beside = Path(sys.executable).with_name("oxigraph")
+    if beside.exists():
+        return str(beside)
+    return shutil.which("oxigraph")
+
+
+def _answers(url: str, timeout: float = 2.0) -> bool:
+    query = urllib.parse.urlencode({"query": "ASK {}"})
+    request = urllib.request.Request(f"{url}?{query}", headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _wait_until_answering(url: str, proc: subprocess.Popen, deadline: float, log: Path) -> None:
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}: {log.read_text(errors='replace')[-2000:]}")
+        if _answers(url):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"server at {url} did not answer in time: {log.read_text(errors='replace')[-2000:]}")
+
+
+def _stop(proc: subprocess.Popen | None, sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)
+
+
+class OxigraphServer:
+    """``oxigraph serve`` on a data directory; can be killed and restarted on
+    the same port and directory to test failures."""
+
+    def __init__(self, binary: str, location: Path) -> None:
+        self.binary = binary
+        self.location = location
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+        self.log = location.parent / f"{location.name}.log"
+
+    @property
+    def query_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/query"
+
+    def start(self) -> "OxigraphServer":
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                [self.binary, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
+                stdout=log, stderr=subprocess.STDOUT)
+        _wait_until_answering(self.query_url, self.proc, time.monotonic() + START_TIMEOUT, self.log)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no flush, no goodbye, as in a crash."""
+        _stop(self.proc, signal.SIGKILL)
+
+    def stop(self) -> None:
+        _stop(self.proc)
+
+
+class VirtuosoServer:
+    """``virtuoso-t +foreground`` with a minimal ini in a scratch directory."""
+
+    INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+ServerThreads = 10
+CheckpointInterval = 60
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+DirsAllowed = ., {d}
+MaxQueryMem = 200M
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {d}
+ServerThreads = 10
+MaxClientConnections = 10
+EnabledDavVSP = 0
+HTTPProxyEnabled = 0
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryCostEstimationTime = 0
+MaxQueryExecutionTime = 0
+"""
+
+    def __init__(self, binary: str, directory: Path) -> None:
+        self.binary = binary
+        self.directory = directory
+        self.sql_port = free_port()
+        self.http_port = free_port()
+        self.proc: subprocess.Popen | None = None
+        self.log = directory / "stdout.log"
+
+    @property
+    def query_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}/sparql"
+
+    def start(self) -> "VirtuosoServer":
+        self.directory.mkdir(parents=True, exist_ok=True)
+        ini = self.directory / "virtuoso.ini"
+        ini.write_text(self.INI.format(d=self.directory, sql_port=self.sql_port, http_port=self.http_port))
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen([self.binary, "-c", str(ini), "+foreground"],
+                                         cwd=self.directory, stdout=log, stderr=subprocess.STDOUT)
+        _wait_until_answering(self.query_url, self.proc, time.monotonic() + VIRTUOSO_START_TIMEOUT, self.log)
+        return self
+
+    def stop(self) -> None:
+        _stop(self.proc, timeout=30)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_bin() -> str:
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    return binary
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(oxigraph_bin, tmp_path_factory) -> Iterator[OxigraphServer]:
+    """One Oxigraph server for the whole session; tests empty it before use."""
+    server = OxigraphServer(oxigraph_bin, tmp_path_factory.mktemp("oxigraph") / "db").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fresh_oxigraph(oxigraph_bin, tmp_path) -> Iterator[OxigraphServer]:
+    """A server of the test's own, for tests that kill it."""
+    server = OxigraphServer(oxigraph_bin, tmp_path / "db").start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory) -> Iterator[VirtuosoServer]:
+    binary = os.environ.get("KG_VIRTUOSO_BIN") or shutil.which("virtuoso-t")
+    if binary is None:
+        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource-7-bin)")
+    server = VirtuosoServer(binary, tmp_path_factory.mktemp("virtuoso")).start()
+    yield server
+    server.stop()

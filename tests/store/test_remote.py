@@ -1,0 +1,543 @@
+"""The remote SPARQL store against real servers, side by side with the embedded
+store: the same behaviour tests run on each, then the default graph is built
+into both and every catalog query must give the same rows. Faults (a server
+that is down, killed mid-write, restarted mid-read) run against an Oxigraph
+server of the test's own."""
+from __future__ import annotations
+
+import io
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+from rdflib import Namespace
+
+from kg.errors import QueryError, StoreError
+from kg.store import OxigraphStore
+from kg.store import dialects
+from kg.store.remote import (RemoteStore, bind_values, open_store, prefix_header, shape, sparql_term,
+                             term_from_json)
+
+from .conftest import free_port
+
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+EX = "http://example.org/"
+G1, G2 = URIRef(EX + "g1"), URIRef(EX + "g2")
+P = URIRef(EX + "p")
+KINDS = ["embedded", "oxigraph", "virtuoso"]
+REMOTE_KINDS = ["oxigraph", "virtuoso"]
+
+
+def _empty(store: RemoteStore) -> None:
+    for g in store._all_graphs():
+        if store._is_published(g) or "-staging-" in g:
+            store.drop_graph(URIRef(g))
+
+
+def _remote(kind: str, request) -> RemoteStore:
+    if kind == "oxigraph":
+        server = request.getfixturevalue("oxigraph_server")
+        store = open_store(server.query_url, timeout=30, retries=2, backoff=0.1)
+    else:
+        server = request.getfixturevalue("virtuoso_server")
+        store = open_store(server.query_url, dialect="virtuoso", auth=("dba", "dba"),
+                           timeout=60, retries=2, backoff=0.1)
+    _empty(store)
+    return store
+
+
+@pytest.fixture(params=KINDS)
+def empty_store(request):
+    if request.param == "embedded":
+        store = OxigraphStore()
+    else:
+        store = _remote(request.param, request)
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=REMOTE_KINDS)
+def remote(request) -> Iterator[RemoteStore]:
+    store = _remote(request.param, request)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def store(empty_store):
+    empty_store.replace_graph(G1, [(URIRef(EX + "a"), P, Literal(1))])
+    empty_store.replace_graph(G2, [(URIRef(EX + "b"), P, Literal(2)), (URIRef(EX + "c"), P, Literal("x'\"<>"))])
+    return empty_store
+
+
+def _subjects(result) -> list[str]:
+    return sorted(str(r["s"]) for r in result)
+
+
+# -- the same behaviour on every store --------------------------------------
+
+def test_default_graph_is_the_union_and_graph_picks_one(store):
+    assert _subjects(store.query("SELECT ?s WHERE { ?s ?p ?o }")) == [EX + "a", EX + "b", EX + "c"]
+    assert _subjects(store.query(f"SELECT ?s WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}")) == [EX + "a"]
+    rows = list(store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"))
+    assert [(str(r["g"]), int(r["n"])) for r in rows] == [(str(G1), 1), (str(G2), 2)]
+
+
+def test_default_graphs_restrict_the_dataset(store):
+    assert _subjects(store.query("SELECT ?s WHERE { ?s ?p ?o }", default_graphs=[str(G2)])) == [EX + "b", EX + "c"]
+
+
+def test_a_from_clause_keeps_its_own_dataset(store):
+    assert _subjects(store.query(f"SELECT ?s FROM <{G1}> WHERE {{ ?s ?p ?o }}")) == [EX + "a"]
+
+
+def test_replace_graph_replaces_rather_than_appends(store):
+    assert store.replace_graph(G1, [(URIRef(EX + "z"), P, Literal(9))]) == 1
+    assert store.count(G1) == 1
+    assert store.count() == 3
+    assert store.graphs() == [G1, G2]
+    assert _subjects(store.query(f"SELECT ?s WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}")) == [EX + "z"]
+
+
+def test_replace_with_nothing_empties_the_graph(store):
+    assert store.replace_graph(G1, []) == 0
+    assert store.count(G1) == 0
+    assert store.count() == 2
+
+
+HOSTILE = ['x\'"<> } ; DROP ALL #', '"""', "'''", "\\", 'a\nb"""c } #', "tab\tz\r", "} } } VALUES ?o {",
+           "<http://example.org/a>", "emoji \U0001F600 кириллица"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_literals_are_bound_as_terms_not_text(empty_store, value):
+    hostile = URIRef(EX + "hostile")
+    empty_store.replace_graph(G1, [(hostile, P, Literal(value)), (URIRef(EX + "other"), P, Literal("plain"))])
+    rows = list(empty_store.query("SELECT ?s ?o WHERE { ?s ?p ?o }", bindings={"o": Literal(value)}))
+    assert [(str(r["s"]), str(r["o"])) for r in rows] == [(str(hostile), value)]
+    assert empty_store.count() == 2  # nothing was dropped or added
+
+
+def test_bindings_are_terms_not_text(store):
+    rows = list(store.query("SELECT ?s ?o WHERE { ?s ?p ?o }", bindings={"o": Literal('x\'"<> } ; DROP ALL #')}))
+    assert rows == []
+    rows = list(store.query("SELECT ?s ?o WHERE { ?s ?p ?o }", bindings={"o": Literal("x'\"<>")}))
+    assert [str(r["s"]) for r in rows] == [EX + "c"]
+    assert store.count() == 3
+
+
+def test_bindings_reach_filters_and_typed_values(store):
+    q = "SELECT ?s WHERE { ?s ?p ?o FILTER (isNumeric(?o) && ?o >= ?min) }"
+    assert _subjects(store.query(q, bindings={"min": Literal(2)})) == [EX + "b"]
+    q = "SELECT ?s WHERE { ?s ?p ?o }"
+    assert _subjects(store.query(q, bindings={"s": URIRef(EX + "a"), "o": Literal(1)})) == [EX + "a"]
+
+
+def test_braces_in_strings_iris_and_comments_do_not_mislead_binding(store):
+    q = ('# a comment with { braces } and WHERE {\n'
+         'SELECT ?s ?label WHERE { # { another\n'
+         '  ?s ?p ?o . BIND ("} { WHERE" AS ?label) FILTER (?o != <http://example.org/x#WHERE>) }')
+    rows = list(store.query(q, bindings={"o": Literal(2)}))
+    assert [(str(r["s"]), str(r["label"])) for r in rows] == [(EX + "b", "} { WHERE")]
+
+
+def test_ask_and_construct_take_bindings(store):
+    assert store.query("ASK { ?s ?p ?o }", bindings={"o": Literal(2)}).boolean is True
+    assert store.query("ASK { ?s ?p ?o }", bindings={"o": Literal(3)}).boolean is False
+    triples = list(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", bindings={"s": URIRef(EX + "a")}))
+    assert triples == [(URIRef(EX + "a"), P, Literal(1))]
+
+
+def test_sub_select_takes_bindings(store):
+    q = "SELECT ?s WHERE { { SELECT ?s ?o WHERE { ?s ?p ?o } } }"
+    assert _subjects(store.query(q, bindings={"o": Literal(1)})) == [EX + "a"]
+
+
+def test_a_where_group_that_is_a_sub_select_takes_bindings(remote):
+    remote.replace_graph(G1, [(URIRef(EX + "a"), P, Literal(1)), (URIRef(EX + "b"), P, Literal(2))])
+    q = "SELECT ?s WHERE { SELECT ?s ?o WHERE { ?s ?p ?o } }"
+    assert _subjects(remote.query(q, bindings={"o": Literal(2)})) == [EX + "b"]
+
+
+def test_syntax_error_is_a_query_error_with_the_servers_position(store):
+    with pytest.raises(QueryError, match=r"1:\d+|line 1"):
+        store.query("SELECT * WHERE { ?s ?p }")
+
+
+def test_standard_prefixes_are_predeclared_and_own_prefixes_win(store):
+    assert store.query("ASK { ?s a rer:Country }").boolean is False
+    q = f"PREFIX rer: <{EX}> SELECT ?s WHERE {{ ?s rer:p 2 }}"
+    assert _subjects(store.query(q)) == [EX + "b"]
+
+
+def test_dump_keeps_named_graphs(store):
+    out = io.BytesIO()
+    store.dump(out, "nquads")
+    text = out.getvalue().decode()
+    assert f"<{G1}>" in text and f"<{G2}>" in text
+    assert len(text.strip().splitlines()) == 3
+
+
+def test_dump_of_a_graph_format_is_the_union(store):
+    out = io.BytesIO()
+    store.dump(out, "ntriples")
+    assert len(out.getvalue().decode().strip().splitlines()) == 3
+
+
+def test_objects_remove_subjects_and_drop(store):
+    assert store.objects(G2, URIRef(EX + "b"), P) == [Literal(2)]
+    store.remove_subjects(G2, [URIRef(EX + "b")])
+    assert store.count(G2) == 1
+    store.add_triples(G2, [(URIRef(EX + "d"), P, Literal("d"))])
+    assert store.count(G2) == 2
+    store.drop_graph(G2)
+    assert store.graphs() == [G1]
+    store.drop_graph(G2)  # dropping twice is fine
+
+
+def test_select_lexical_gives_lexical_values_in_variable_order(store):
+    rows = sorted(store.select_lexical("SELECT ?o ?s WHERE { ?s ?p ?o }"))
+    assert rows == [("1", EX + "a"), ("2", EX + "b"), ("x'\"<>", EX + "c")]
+
+
+def test_update_runs_as_given(store):
+    store.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}n> <{EX}p> \"new\" }} }}")
+    assert store.count(G1) == 2
+    with pytest.raises(QueryError):
+        store.update("INSERT DATA { GRAPH <x> { ")
+
+
+def test_unicode_and_typed_literals_round_trip(empty_store):
+    values = [Literal("Кыргызстан", lang="ru"), Literal("\U0001F600 emoji"), Literal("2021-03-01", datatype=XSD.date),
+              Literal("12.5", datatype=XSD.decimal), Literal(True), Literal("line\nbreak")]
+    empty_store.replace_graph(G1, [(URIRef(EX + f"s{i}"), P, v) for i, v in enumerate(values)])
+    rows = {str(r["s"]): r["o"] for r in empty_store.query("SELECT ?s ?o WHERE { ?s ?p ?o }")}
+    assert [rows[EX + f"s{i}"] for i in range(len(values))] == values
+
+
+def test_blank_nodes_stay_connected_across_batches(empty_store):
+    if isinstance(empty_store, RemoteStore):
+        empty_store.batch_size = 3
+    node = BNode()
+    triples = [(URIRef(EX + f"s{i}"), P, Literal(i)) for i in range(7)]
+    triples += [(URIRef(EX + "s0"), URIRef(EX + "q"), node), (node, URIRef(EX + "r"), Literal("inner"))]
+    assert empty_store.replace_graph(G1, triples) == 9
+    rows = list(empty_store.query(f"SELECT ?v WHERE {{ <{EX}s0> <{EX}q> ?n . ?n <{EX}r> ?v }}"))
+    assert [str(r["v"]) for r in rows] == ["inner"]
+
+
+# -- remote only -------------------------------------------------------------
+
+def test_a_reader_never_sees_a_half_replaced_graph(remote):
+    n = 6000
+    remote.batch_size = 500  # many requests, so a reader has time to look in between
+
+    def version(tag: str):
+        return [(URIRef(f"{EX}s{i}"), P, Literal(tag)) for i in range(n)]
+
+    remote.replace_graph(G1, version("A"))
+    seen: list[dict[str, int]] = []
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def reader() -> None:
+        reading = open_store(remote.query_url, dialect=remote.dialect, auth=remote.auth, timeout=30)
+        try:
+            while not done.is_set():
+                rows = reading.query("SELECT ?o (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?o")
+                seen.append({str(r["o"]): int(r["n"]) for r in rows})
+                rows = reading.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}")
+                seen.append({"graph": int(next(iter(rows))["n"])})
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for tag in ("B", "C", "D"):
+            remote.replace_graph(G1, version(tag))
+    finally:
+        done.set()
+        thread.join(timeout=60)
+    assert not thread.is_alive() and not errors
+    assert len(seen) >= 4
+    whole = [{"A": n}, {"B": n}, {"C": n}, {"D": n}, {"graph": n}]
+    assert [s for s in seen if s not in whole] == []
+    assert remote.graphs() == [G1] and remote.count() == n
+
+
+def test_graph_store_writes_are_batched(remote, monkeypatch):
+    posts: list[int] = []
+    original = remote._post_triples
+
+    def spy(graph, batch, blank):
+        posts.append(len(batch))
+        return original(graph, batch, blank)
+    monkeypatch.setattr(remote, "_post_triples", spy)
+    remote.batch_size = 1000
+    remote.replace_graph(G1, [(URIRef(f"{EX}s{i}"), P, Literal(i)) for i in range(2500)])
+    assert posts == [1000, 1000, 500]
+    assert remote.count(G1) == 2500
+
+
+def test_without_a_graph_store_writes_use_insert_data(remote):
+    plain = open_store(remote.query_url, dialect=remote.dialect, auth=remote.auth,
+                       graph_store_url="", batch_size=2)
+    plain.replace_graph(G1, [(URIRef(f"{EX}s{i}"), P, Literal(f"v{i} \"q\"")) for i in range(5)])
+    assert plain.count(G1) == 5
+    out = io.BytesIO()
+    plain.dump(out, "nquads")
+    assert out.getvalue().decode().count(str(G1)) == 5
+
+
+def test_native_union_reads_the_engine_union(remote):
+    remote.replace_graph(G1, [(URIRef(EX + "a"), P, Literal(1))])
+    native = open_store(remote.query_url, dialect=remote.dialect, auth=remote.auth, union="native")
+    assert any(str(r["s"]) == EX + "a" for r in native.query("SELECT ?s WHERE { ?s ?p ?o }"))
+
+
+def test_leftover_staging_graphs_are_hidden_and_collected(remote):
+    remote.replace_graph(G1, [(URIRef(EX + "a"), P, Literal(1))])
+    staging = URIRef(f"{G1}-staging-{'0' * 32}")
+    remote.add_triples(staging, [(URIRef(EX + "half"), P, Literal("written"))])
+    assert remote.graphs() == [G1]
+    assert _subjects(remote.query("SELECT ?s WHERE { ?s ?p ?o }")) == [EX + "a"]
+    assert remote.count() == 1
+    assert remote.collect_staging() == [staging]
+    assert remote.count(staging) == 0
+
+
+def test_read_only_service_refuses_writes_clearly(remote):
+    reader = open_store(remote.query_url, dialect="generic", update_url="", graph_store_url="")
+    with pytest.raises(StoreError, match="read-only"):
+        reader.replace_graph(G1, [(URIRef(EX + "a"), P, Literal(1))])
+
+
+# -- the default graph, built into both stores --------------------------------
+
+SAMPLES: list[tuple[str, dict[str, str]]] = [
+    ("agreements_between", {"a": "KAZ", "b": "RUS"}),
+    ("agreements_between", {"a": "EAEU", "b": "VNM"}),
+    ("bilateral_trade", {"reporter": "KGZ", "partner": "KAZ"}),
+    ("bilateral_trade", {"reporter": "KGZ", "partner": "WLD"}),
+    ("bloc_members", {"bloc": "EAEU"}),
+    ("bloc_members", {"bloc": "EAEU", "date": "2016-06-01"}),
+    ("bloc_members", {"bloc": "CIS", "date": "2021-01-01"}),
+    ("claims", {}),
+    ("claims_vs_official", {}),
+    ("claims_vs_official", {"reporter": "KAZ"}),
+    ("country_memberships", {"country": "KGZ"}),
+    ("intra_bloc_trade", {"bloc": "EAEU"}),
+    ("intra_bloc_trade", {"bloc": "EAEU", "flow": "import"}),
+    ("partner_share", {"reporter": "KGZ", "partner": "KAZ", "year": "2021"}),
+    ("partner_share", {"reporter": "RUS", "partner": "ARM", "year": "2021"}),
+    ("top_partners", {"country": "KGZ", "year": "2021"}),
+    ("top_partners", {"country": "RUS", "year": "2021", "limit": "3"}),
+]
+
+
+@pytest.fixture(scope="module")
+def built_embedded():
+    from kg.build import write_all
+    from kg.sources import default_sources
+
+    store = OxigraphStore()
+    counts = write_all(store, default_sources())
+    return store, counts
+
+
+def _built_remote(kind: str, request) -> RemoteStore:
+    from kg.build import write_all
+    from kg.sources import default_sources
+
+    store = _remote(kind, request)
+    store.counts = write_all(store, default_sources())  # type: ignore[attr-defined]
+    return store
+
+
+@pytest.fixture(scope="module", params=REMOTE_KINDS)
+def built_remote(request):
+    store = _built_remote(request.param, request)
+    yield store
+    _empty(store)
+    store.close()
+
+
+def _canonical(rows: list[dict]) -> list[tuple]:
+    """Rows as comparable tuples; numbers compare by value (an engine may write
+    12.50 as 12.5), everything else by its exact term."""
+    def cell(term):
+        if isinstance(term, Literal) and term.datatype in (XSD.decimal, XSD.integer, XSD.double, XSD.float):
+            return ("number", str(term.datatype), term.toPython())
+        return ("term", term.n3() if term is not None else None)
+    return [tuple((k, cell(v)) for k, v in sorted(row.items())) for row in rows]
+
+
+def test_the_default_graph_builds_identically(built_embedded, built_remote):
+    embedded, counts = built_embedded
+    assert built_remote.counts == counts
+    assert built_remote.graphs() == embedded.graphs()
+    assert built_remote.count() == embedded.count()
+    for g in embedded.graphs():
+        assert built_remote.count(g) == embedded.count(g), g
+
+
+@pytest.mark.parametrize("name,params", SAMPLES, ids=[f"{n}-{'-'.join(p.values()) or 'all'}" for n, p in SAMPLES])
+def test_catalog_queries_give_the_same_rows(built_embedded, built_remote, name, params):
+    from kg.api import KnowledgeGraph
+
+    embedded, _ = built_embedded
+    want = list(KnowledgeGraph(embedded).run_named(name, params).rows)
+    got = list(KnowledgeGraph(built_remote).run_named(name, params).rows)
+    assert _canonical(got) == _canonical(want)
+
+
+def test_the_samples_are_not_all_empty(built_embedded):
+    from kg.api import KnowledgeGraph
+
+    embedded, _ = built_embedded
+    sizes = {f"{n}{p}": len(list(KnowledgeGraph(embedded).run_named(n, p).rows)) for n, p in SAMPLES}
+    assert all(sizes.values()), sizes
+
+
+def test_every_catalog_query_has_a_sample():
+    from kg.catalog import catalog
+
+    assert set(catalog()) <= {n for n, _ in SAMPLES}
+
+
+# -- faults -------------------------------------------------------------------
+
+def test_an_unreachable_store_is_a_store_error_naming_the_url():
+    url = f"http://127.0.0.1:{free_port()}/query"
+    started = time.monotonic()
+    with pytest.raises(StoreError, match=url.replace(".", r"\.")):
+        open_store(url, retries=2, backoff=0.05, timeout=2)
+    assert time.monotonic() - started < 10
+
+
+def test_a_server_killed_mid_write_keeps_the_previous_graph(fresh_oxigraph):
+    store = open_store(fresh_oxigraph.query_url, retries=1, backoff=0.05, timeout=10, batch_size=1000)
+    store.replace_graph(G1, [(URIRef(f"{EX}old{i}"), P, Literal(i)) for i in range(500)])
+
+    def triples():
+        for i in range(100_000):
+            if i == 3500:  # three batches are on the server
+                fresh_oxigraph.kill()
+            yield URIRef(f"{EX}new{i}"), P, Literal(i)
+
+    with pytest.raises(StoreError, match=fresh_oxigraph.query_url.rsplit("/", 1)[0]):
+        store.replace_graph(G1, triples())
+    with pytest.raises(StoreError):
+        store.count(G1)
+    fresh_oxigraph.start()
+    after = open_store(fresh_oxigraph.query_url)
+    assert after.graphs() == [G1]
+    assert after.count(G1) == 500 and after.count() == 500
+    assert len(after.collect_staging()) == 1
+    assert {str(r["s"]).rsplit("/", 1)[-1][:3] for r in after.query("SELECT ?s WHERE { ?s ?p ?o }")} == {"old"}
+
+
+def test_reads_fail_while_the_server_is_down_and_work_after_restart(fresh_oxigraph):
+    store = open_store(fresh_oxigraph.query_url, retries=1, backoff=0.05, timeout=5)
+    store.replace_graph(G1, [(URIRef(EX + "a"), P, Literal(1))])
+    assert store.count(G1) == 1
+    fresh_oxigraph.kill()
+    for _ in range(2):
+        with pytest.raises(StoreError, match="127.0.0.1"):
+            list(store.query("SELECT * WHERE { ?s ?p ?o }"))
+    fresh_oxigraph.start()
+    assert _subjects(store.query("SELECT ?s WHERE { ?s ?p ?o }")) == [EX + "a"]
+
+
+def test_retries_ride_out_a_short_outage(fresh_oxigraph):
+    store = open_store(fresh_oxigraph.query_url, retries=6, backoff=0.2, timeout=5)
+    store.replace_graph(G1, [(URIRef(EX + "a"), P, Literal(1))])
+    fresh_oxigraph.kill()
+    restarter = threading.Timer(0.5, fresh_oxigraph.start)
+    restarter.start()
+    try:
+        assert store.count(G1) == 1
+    finally:
+        restarter.join(timeout=40)
+
+
+# -- units: text handling and dialects ----------------------------------------
+
+def test_sparql_term_refuses_what_could_break_out():
+    with pytest.raises(QueryError):
+        sparql_term(URIRef("http://a> } DROP ALL #"))
+    with pytest.raises(QueryError):
+        sparql_term(URIRef("relative"))
+    with pytest.raises(QueryError):
+        sparql_term(Literal("x", datatype=URIRef("http://a> } DROP ALL #")))
+    with pytest.raises(QueryError):
+        sparql_term(BNode())
+    assert sparql_term(Literal("x", lang="en-GB")) == '"x"@en-GB'
+    assert sparql_term(URIRef(EX + "a")) == f"<{EX}a>"
+
+
+def test_bind_values_places_the_block_in_the_where_group():
+    q = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    assert bind_values(q, {"o": Literal(1)}).startswith("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?o {")
+    q = "SELECT (EXISTS { ?s ?p ?o } AS ?e) { ?s ?p ?o }"
+    assert "{ VALUES ?s" in bind_values(q, {"s": URIRef(EX + "a")}).split("AS ?e)")[1]
+    q = 'SELECT * WHERE { SELECT ?s WHERE { ?s ?p "}" } }'
+    assert bind_values(q, {"s": URIRef(EX + "a")}) == \
+        f'SELECT * WHERE {{ VALUES ?s {{ <{EX}a> }} {{ SELECT ?s WHERE {{ ?s ?p "}}" }} }}}}'
+    with pytest.raises(QueryError):
+        bind_values("DESCRIBE <http://x>", {"s": URIRef(EX + "a")})
+    with pytest.raises(QueryError):
+        bind_values("SELECT * { ?s ?p ?o }", {"bad name": Literal(1)})
+
+
+def test_shape_reads_prefixes_form_and_dataset():
+    info = shape("PREFIX rer: <x:> BASE <http://b/> prefix ex: <y:> # SELECT\n select * FROM <g> { }")
+    assert info.form == "SELECT" and info.prefixes == {"rer", "ex"} and info.has_dataset
+    assert not shape("SELECT ?from WHERE { ?s <from> ?from }").has_dataset
+    header = prefix_header({"rer"})
+    assert "PREFIX rer:" not in header and "PREFIX qb:" in header and "\n" not in header
+
+
+def test_json_terms_follow_the_embedded_store():
+    assert term_from_json({"type": "typed-literal", "datatype": str(XSD.integer), "value": "1"}) == Literal(1)
+    assert term_from_json({"type": "literal", "datatype": str(XSD.string), "value": "x"}) == Literal("x")
+    assert term_from_json({"type": "literal", "xml:lang": "ru", "value": "x"}) == Literal("x", lang="ru")
+    assert term_from_json({"type": "bnode", "value": "b0"}) == BNode("b0")
+
+
+def test_dialects_derive_endpoints():
+    ox = dialects.detect("http://db:7878/query")
+    assert ox is dialects.OXIGRAPH
+    assert ox.endpoints("http://db:7878/query", False) == dialects.Endpoints(
+        "http://db:7878/query", "http://db:7878/update", "http://db:7878/store")
+    vt = dialects.detect("http://db:8890/sparql")
+    assert vt is dialects.VIRTUOSO and vt.auth_scheme == "digest"
+    assert vt.endpoints("http://db:8890/sparql", False).update == "http://db:8890/sparql"
+    assert vt.endpoints("http://db:8890/sparql", False).graph_store == "http://db:8890/sparql-graph-crud"
+    assert vt.endpoints("http://db:8890/sparql", True).update == "http://db:8890/sparql-auth"
+    assert vt.endpoints("http://db:8890/sparql", True).graph_store == "http://db:8890/sparql-graph-crud-auth"
+    fu = dialects.detect("http://db:3030/kg/query")
+    assert fu is dialects.FUSEKI
+    assert fu.endpoints("http://db:3030/kg/query", False).graph_store == "http://db:3030/kg/data"
+    gd = dialects.detect("http://db:7200/repositories/kg")
+    assert gd is dialects.GRAPHDB
+    assert gd.endpoints("http://db:7200/repositories/kg", False).update == "http://db:7200/repositories/kg/statements"
+    assert dialects.detect("https://neptune:8182/sparql") is dialects.GENERIC
+    assert dialects.GENERIC.endpoints("https://neptune:8182/sparql", False) == dialects.Endpoints(
+        "https://neptune:8182/sparql", "https://neptune:8182/sparql", None)
+    with pytest.raises(ValueError):
+        dialects.get("nonesuch", "http://x/")
+
+
+def test_dialects_classify_errors():
+    assert dialects.VIRTUOSO.classify_error(500, "Virtuoso 37000 Error SP030: SPARQL compiler") == "query"
+    assert dialects.VIRTUOSO.classify_error(500, "Virtuoso 42000 Error SR186: No permission") == "store"
+    assert dialects.GENERIC.classify_error(500, "SPARQL compiler") == "store"
+    assert dialects.OXIGRAPH.union_params == (("union-default-graph", ""),)
+    assert dialects.GENERIC.union_params is None
+    with pytest.raises(ValueError):
+        RemoteStore("http://127.0.0.1:1/sparql", dialect="generic", union="native", check=False)
