@@ -16,6 +16,7 @@ from server import errors, headers
 from server.execution import QueryRunner
 from server.state import ServerState
 from server.store_access import DataDirStoreHolder, FixedStoreHolder
+from server.workers import WorkerPool
 
 
 def create_app(data_dir: str | Path | DataDir | None = None, store: Store | None = None,
@@ -23,7 +24,10 @@ def create_app(data_dir: str | Path | DataDir | None = None, store: Store | None
     """An app serving `store` if given (never reloaded), else the current build
     of `data_dir` (default ``KG_DATA_DIR`` or ``./var/kg``), picking up new builds.
 
-    `config` overrides ``KG_*`` environment variables and may hold Flask settings."""
+    `config` overrides ``KG_*`` environment variables and may hold Flask settings.
+    An app on a data directory runs its queries in worker processes; call
+    ``app.extensions["kg"].close()`` to end them before the process exits
+    (they also end at exit, and when the server process dies)."""
     app = Flask(__name__)
     overrides = dict(config or {})
     values = config_module.resolve(overrides)
@@ -34,13 +38,17 @@ def create_app(data_dir: str | Path | DataDir | None = None, store: Store | None
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_body_size
     app.json.sort_keys = False  # keep the catalog's and results' own order
 
+    pool: WorkerPool | None = None
     if store is not None:
         holder: DataDirStoreHolder | FixedStoreHolder = FixedStoreHolder(store)
     else:
         directory = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir or settings.data_dir or None)
         holder = DataDirStoreHolder(directory, settings.store_check_interval)
+        # Queries on a build run in worker processes that can be killed.
+        pool = WorkerPool(settings.query_workers)
+        pool.warm_up()
     runner = QueryRunner(settings.query_workers)
-    app.extensions["kg"] = ServerState(settings, holder, runner)
+    app.extensions["kg"] = ServerState(settings, holder, runner, pool)
 
     from server.views import api, linked_data, sparql, ui, void
     for module in (sparql, linked_data, ui, api, void):

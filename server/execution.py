@@ -1,14 +1,19 @@
-"""Running a query within the server's limits, before any byte is sent.
+"""Running a query in the server process, within the server's limits.
 
-pyoxigraph cannot cancel a running query, and the result-size header must be
-known before the body starts. So every SELECT or graph query is first run in
-a *checking pass* on a bounded pool of worker threads: the engine's solutions
-are counted (not kept) up to one past ``KG_MAX_RESULTS``, and the request waits
-at most ``KG_QUERY_TIMEOUT`` for that. The body is then produced by running the
-query again (see :mod:`server.streaming`), cut at the limit when the check saw
-more. A timed-out check is answered at once; its worker stops at the next row,
-or when the engine returns from the step it was in (a sort or a grouping is
-one step), holding one of ``KG_QUERY_WORKERS`` slots until then.
+Queries on a data directory run in worker processes that can be killed (see
+:mod:`server.workers`). A store given to :func:`server.create_app` may live in
+memory or be written to by the app, so other processes cannot open it; its
+queries run here, on threads, where pyoxigraph cannot cancel them.
+
+The result-size header must be known before the body starts, so every SELECT
+or graph query is first run in a *checking pass* on a bounded pool of threads:
+the engine's solutions are counted (not kept) up to one past
+``KG_MAX_RESULTS``, and the request waits at most ``KG_QUERY_TIMEOUT`` for that.
+The body is then produced by running the query again (see
+:mod:`server.streaming`), cut at the limit when the check saw more. A timed-out
+check is answered at once; its thread stops at the next row, or when the
+engine returns from the step it was in (a sort or a grouping is one step),
+holding one of ``KG_QUERY_WORKERS`` slots until then.
 """
 from __future__ import annotations
 
@@ -84,7 +89,7 @@ class QueryRunner:
         threading.Thread(target=work, name="kg-check", daemon=True).start()
         if not finished.wait(max(0.0, deadline - time.monotonic())):
             cancelled.set()
-            raise QueryTimeout(_timeout_message(limits.timeout))
+            raise QueryTimeout(timeout_message(limits.timeout))
         if "error" in outcome:
             raise outcome["error"]  # type: ignore[misc]
         return outcome["value"]  # type: ignore[return-value]
@@ -115,6 +120,6 @@ def detached(exc: BaseException) -> BaseException:
     return exc
 
 
-def _timeout_message(timeout: float) -> str:
+def timeout_message(timeout: float) -> str:
     return (f"the query did not finish within the time limit of {timeout:g} s (KG_QUERY_TIMEOUT); "
             "narrow it down or add a LIMIT")

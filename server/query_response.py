@@ -1,28 +1,118 @@
-"""Answering a query: negotiate the format, run the checking pass within the
-limits, then stream the result (or send an ASK answer whole)."""
+"""Answering a query: negotiate the format, run the query within the limits,
+then stream the result.
+
+On a data directory the query runs in a worker process (:mod:`server.workers`)
+that is killed if it outlives the time limit. A store given to the app is
+queried in this process (:mod:`server.execution`, :mod:`server.streaming`).
+"""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
 
 from flask import Response, request
 
-from kg.store.base import QueryResult
+from kg.namespace import PREFIXES
+from kg.sparql.binding import declares_dataset
+from kg.store.base import QueryResult, Store
 from server import negotiation, result_writer, streaming
-from server.execution import ResultFactory
-from server.formats import for_kind
+from server.formats import Format, for_kind
+from server.negotiation import NotAcceptable, UnknownFormat
 from server.state import state
+from server.store_access import ServedStore, served
+from server.workers import NotAcceptableKind, job_message
 
 TRUNCATED_HEADER = "X-KG-Result-Truncated"
+KINDS = ("select", "ask", "graph")
 
 
-def respond(factory: ResultFactory, *, requested: str | None = None) -> Response:
-    """`factory` runs the query afresh each time it is called. The format is
-    chosen once the result's kind is known, so a malformed query is reported
-    as such (400) even to a client whose Accept no result could meet."""
+@dataclass(frozen=True)
+class QueryJob:
+    """A query and its dataset, as plain values that a worker process can take.
+
+    `default_graphs` (possibly empty) replaces the default graph; otherwise it
+    is the union of the named graphs if `union_default_graph` and the query
+    names no dataset itself. `named_graphs` restricts the graphs GRAPH sees.
+    `columns` and `limit` project and cut a SELECT result (catalog queries)."""
+
+    text: str
+    default_graphs: list[str] | None = None
+    named_graphs: list[str] | None = None
+    union_default_graph: bool = True
+    columns: list[str] | None = None
+    limit: int | None = None
+
+    @property
+    def uses_union(self) -> bool:
+        return self.default_graphs is None and self.union_default_graph and not declares_dataset(self.text)
+
+
+def _negotiate(requested: str | None) -> tuple[dict[str, Format | None], dict[str, Exception]]:
+    """The format for each kind of result, decided before the kind is known,
+    and the refusal to raise for the kinds the client accepts no format for.
+    Refusals wait for the result's kind, so that a malformed query is
+    reported as such (400) even to a client whose Accept nothing could meet."""
+    formats: dict[str, Format | None] = {}
+    refusals: dict[str, Exception] = {}
+    for kind in KINDS:
+        try:
+            formats[kind] = negotiation.choose(for_kind(kind), request.accept_mimetypes, requested)
+        except (NotAcceptable, UnknownFormat) as exc:
+            formats[kind], refusals[kind] = None, exc
+    return formats, refusals
+
+
+def respond(job: QueryJob, *, requested: str | None = None) -> Response:
+    current = served()
+    formats, refusals = _negotiate(requested)
+    pool = state().pool
+    if pool is not None and current.path is not None and not current.writable:
+        return _in_worker(job, current, formats, refusals)
+    return _in_process(job, current.store, formats, refusals)
+
+
+def _in_worker(job: QueryJob, current: ServedStore, formats: dict[str, Format | None],
+               refusals: dict[str, Exception]) -> Response:
     st = state()
-    accept = request.accept_mimetypes
+    message = job_message(
+        store=current.path, query=job.text, prefixes=PREFIXES, default_graphs=job.default_graphs,
+        named_graphs=job.named_graphs, union_default_graph=job.uses_union, formats=formats,
+        max_results=st.settings.max_results, columns=job.columns, limit=job.limit)
+    try:
+        head, body = st.pool.run(message, st.settings.query_timeout, formats)
+    except NotAcceptableKind as exc:
+        raise refusals[exc.kind] from None
+    fmt = formats[head.kind]
+    headers = {TRUNCATED_HEADER: "true"} if head.truncated else {}
+    return Response(body, content_type=fmt.content_type, headers=headers, direct_passthrough=True)
+
+
+def _project(result: QueryResult, job: QueryJob) -> QueryResult:
+    """Keep `job.columns`, in order, and cut at `job.limit` (SELECT only)."""
+    if result.kind != "select" or (not job.columns and job.limit is None):
+        return result
+    columns = list(job.columns or result.variables)
+    rows: Iterator[dict] = ({k: row.get(k) for k in columns} for row in result.rows or ())
+    if job.limit is not None:
+        rows = islice(rows, job.limit)
+    return QueryResult(kind="select", variables=columns, rows=rows)
+
+
+def _in_process(job: QueryJob, store: Store, formats: dict[str, Format | None],
+                refusals: dict[str, Exception]) -> Response:
+    st = state()
+
+    def factory() -> QueryResult:
+        result = store.query(job.text, default_graphs=job.default_graphs, named_graphs=job.named_graphs,
+                             union_default_graph=job.union_default_graph)
+        return _project(result, job)
+
     checked = st.runner.check(factory, st.limits)
-    fmt = negotiation.choose(for_kind(checked.kind), accept, requested)
+    fmt = formats[checked.kind]
+    if fmt is None:
+        raise refusals[checked.kind]
     headers = {TRUNCATED_HEADER: "true"} if checked.truncated else {}
     if checked.kind == "ask":
         out = io.BytesIO()

@@ -9,6 +9,7 @@ names its own dataset (FROM).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -46,3 +47,32 @@ class QueryFacts:
         words = {m.group(1).lower() for m in _KEYWORD.finditer(skeleton(text))}
         self.mentions_service = "service" in words
         self.has_dataset_clause = "from" in words
+
+
+#: A prefixed name's prefix (``rer:`` in ``rer:Country``), in a skeleton.
+_PREFIXED = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w\-]*(?:\.[\w\-]+)*)?:(?![/])")
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.\-]*)?:", re.I)
+
+
+def declare_prefixes(text: str, prefixes: Mapping[str, str]) -> str:
+    """`text` with a ``PREFIX`` line for each of `prefixes` that it uses
+    without declaring, placed after its leading comments.
+
+    The endpoint predeclares these prefixes, but a query shown to people
+    should run as it stands on any SPARQL service, and an editor that checks
+    syntax would flag the undeclared names."""
+    bare = skeleton(text)
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(bare)}
+    used = {m.group(1) or "" for m in _PREFIXED.finditer(bare)}
+    missing = [p for p in prefixes if p in used and p not in declared]
+    if not missing:
+        return text
+    lines = text.splitlines(keepends=True)
+    at = 0
+    while at < len(lines) and (not lines[at].strip() or lines[at].lstrip().startswith("#")):
+        at += 1
+    block = "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in missing)
+    head = "".join(lines[:at])
+    if head and not head.endswith("\n"):
+        head += "\n"
+    return head + block + "".join(lines[at:])

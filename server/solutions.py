@@ -5,16 +5,20 @@ every SELECT answer - whole, cut at the row limit, or projected by the catalog
 pyoxigraph cannot build a `QuerySolutions` from Python values, but it parses
 one lazily from a stream; the rows are fed to it as SPARQL TSV, one line at a
 time, so nothing is held beyond the line being read.
+
+The query worker processes use this module too, so it loads only the engine:
+rdflib and the toolkit are imported where rdflib terms are converted.
 """
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib.term import Identifier
 
-from kg.store.terms import to_ox
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
 
 
 class _LineReader(io.RawIOBase):
@@ -56,9 +60,14 @@ def from_rows(variables: Sequence[str], rows: Iterable[Sequence[object]]) -> ox.
 
 def ox_row(row: dict[str, Identifier | None], variables: Sequence[str]) -> list[object]:
     """An rdflib-valued row (as `kg` returns them) as pyoxigraph terms."""
+    from kg.store.terms import to_ox
+
     return [None if row.get(v) is None else to_ox(row[v]) for v in variables]
 
 
 def native_rows(solutions: ox.QuerySolutions, variables: Sequence[str]) -> Iterator[list[object]]:
+    """The engine's solutions as rows in the order of `variables`; a variable
+    the query does not have is unbound in every row."""
+    known = {v.value for v in solutions.variables}
     for solution in solutions:
-        yield [solution[v] for v in variables]
+        yield [solution[v] if v in known else None for v in variables]

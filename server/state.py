@@ -1,5 +1,6 @@
 """What one app instance shares between requests: its settings, the store
-holder and the pool that runs checking passes."""
+holder, the threads that run checking passes for a store given to the app,
+and the worker processes that run queries on a data directory."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from flask import current_app
 from server.config import Settings
 from server.execution import Limits, QueryRunner
 from server.store_access import DataDirStoreHolder, FixedStoreHolder
+from server.workers import WorkerPool
 
 
 @dataclass
@@ -16,6 +18,12 @@ class ServerState:
     settings: Settings
     holder: DataDirStoreHolder | FixedStoreHolder
     runner: QueryRunner
+    pool: WorkerPool | None = None
+
+    def close(self) -> None:
+        """End the worker processes (an app is not used after this)."""
+        if self.pool is not None:
+            self.pool.close()
 
     @property
     def limits(self) -> Limits:

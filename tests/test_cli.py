@@ -89,3 +89,25 @@ def test_bad_input_fails_clearly_and_changes_nothing(data_dir, tmp_path, name, c
 def test_malformed_query_reports_position(data_dir):
     out = kg("query", "SELECT * WHERE { ?s ?p }", data_dir=data_dir)
     assert out.returncode != 0 and "1:" in out.stderr
+
+
+def test_extract_prints_the_contract_shape_without_touching_the_store(shared, tmp_path):
+    seed = sorted((shared / "seeds").glob("*.txt"))[0]
+    out = subprocess.run([sys.executable, "-m", "kg.cli", "extract", str(seed), "--json"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert {"source", "date", "countries", "blocs", "facts", "speakers", "anomalies"} <= set(doc)
+    assert doc["date"] == "2024-04-17"
+    trade = [f for f in doc["facts"] if f["type"] == "trade" and f["partner"] == "KAZ"]
+    assert trade[0]["reporter"] == "KGZ" and trade[0]["value"] == 1.3e9 and trade[0]["year"] == 2023
+    assert any(a["kind"] == "forecast-year-before-publication" for a in doc["anomalies"])
+    assert not (tmp_path / "var").exists()
+
+
+def test_ingest_adds_articles(data_dir, shared):
+    seed = sorted((shared / "seeds").glob("*.txt"))[0]
+    before = quads(data_dir)
+    out = kg("ingest", str(seed), data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    assert quads(data_dir) > before

@@ -582,7 +582,10 @@ class RemoteStore:
             raise StoreError(f"no SPARQL service at {url} (HTTP 404) for {what}")
         if status == 413:
             raise StoreError(f"{url} found the {what} request too large (HTTP 413): lower batch_size")
-        if self.dialect.classify_error(status, body) == "query":
+        verdict = self.dialect.classify_error(status, body)
+        if verdict == "retry":
+            raise _Retryable(f"HTTP {status} {body[:300]}", maybe_applied=False)
+        if verdict == "query":
             raise QueryError(f"{url} rejected the {what}: {self._fix_position(body, header_len)}")
         raise StoreError(f"{what} at {url} failed (HTTP {status}): {body[:2000]}")
 

@@ -2,26 +2,50 @@
 typed parameters) and a JSON summary of one entity."""
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, request, url_for
 from rdflib import BNode, Literal, URIRef
 
 from kg import catalog
 from kg.errors import QueryError
-from kg.store.base import QueryResult
+from kg.namespace import PREFIXES
+from kg.sparql.binding import inject_values
 from server import entity_page, query_response
 from server.errors import ApiError
 from server.links import Value, local_path
+from server.query_response import QueryJob
+from server.query_text import declare_prefixes, skeleton
 from server.store_access import served
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 #: Request parameters that steer the response rather than bind the query.
 RESERVED = ("format",)
+_LIMIT = re.compile(r"\bLIMIT\s+\d+\s*(?:OFFSET\s+\d+\s*)?$", re.I)
 
 
 def _entry(named: catalog.NamedQuery) -> dict:
-    return {**named.to_dict(), "url": url_for("api.run_query", name=named.name, _external=True)}
+    return {**named.to_dict(), "url": url_for("api.run_query", name=named.name, _external=True),
+            "sparql": url_for("api.query_text", name=named.name, _external=True),
+            "text": declare_prefixes(named.text, PREFIXES)}
+
+
+def _named(name: str) -> catalog.NamedQuery:
+    named = catalog.catalog().get(name)
+    if named is None:
+        raise ApiError(404, f"no catalog query named {name!r}; see {url_for('api.list_queries')}")
+    return named
+
+
+def _bind(named: catalog.NamedQuery) -> tuple[dict, int | None]:
+    declared = {p.name for p in named.params}
+    params = {k: v for k, v in request.args.items() if k not in RESERVED or k in declared}
+    try:
+        return named.bind(params)
+    except QueryError as exc:
+        raise ApiError(400, str(exc)) from None
 
 
 @bp.route("/queries")
@@ -29,28 +53,33 @@ def list_queries() -> Response:
     return jsonify({"queries": [_entry(q) for q in catalog.catalog().values()]})
 
 
+@bp.route("/queries/<name>.rq")
+def query_text(name: str) -> Response:
+    """A catalog query's SPARQL, with its prefixes declared so that it runs
+    anywhere. Without parameters it is the template as the catalog holds it;
+    with parameters (checked as for running it) they are bound as a VALUES
+    block, as the server binds them, and a `limit` parameter becomes LIMIT."""
+    named = _named(name)
+    text = named.text
+    if any(k not in RESERVED for k in request.args):
+        bindings, limit = _bind(named)
+        text = inject_values(text, bindings)
+        if limit is not None and not _LIMIT.search(skeleton(text)):
+            text = text.rstrip("\n") + f"\nLIMIT {limit}\n"
+    return Response(declare_prefixes(text, PREFIXES), content_type="application/sparql-query; charset=utf-8")
+
+
 @bp.route("/queries/<name>")
 def run_query(name: str) -> Response:
     """Run a catalog query; parameters are converted to typed RDF terms by the
     catalog and bound by the engine, never pasted into the query text."""
-    named = catalog.catalog().get(name)
-    if named is None:
-        raise ApiError(404, f"no catalog query named {name!r}; see {url_for('api.list_queries')}")
+    named = _named(name)
     declared = {p.name for p in named.params}
-    params = {k: v for k, v in request.args.items() if k not in RESERVED or k in declared}
     requested = None if "format" in declared else request.args.get("format")
+    bindings, limit = _bind(named)
+    job = QueryJob(inject_values(named.text, bindings), columns=list(named.returns) or None, limit=limit)
     try:
-        bindings, limit = named.bind(params)
-    except QueryError as exc:
-        raise ApiError(400, str(exc)) from None
-    store = served().store
-    text = named.text
-
-    def factory() -> QueryResult:
-        return named.project(store.query(text, bindings=bindings), limit)
-
-    try:
-        return query_response.respond(factory, requested=requested)
+        return query_response.respond(job, requested=requested)
     except QueryError as exc:
         raise ApiError(400, f"{name}: {exc}") from None
 

@@ -6,11 +6,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, request, url_for
 
 from kg.errors import QueryError
-from kg.store.base import QueryResult
 from server import negotiation, query_response, service_description, service_policy, updates
 from server.errors import ApiError, syntax_error
 from server.formats import GRAPH_FORMATS
 from server.protocol import Operation, read
+from server.query_response import QueryJob
 from server.query_text import QueryFacts
 from server.state import state
 from server.store_access import served
@@ -59,20 +59,14 @@ def _query(op: Operation) -> Response:
         raise ApiError(400, "the query is empty")
     facts = QueryFacts(text)
     service_policy.check(text, settings.service_allowlist, facts)
-    store = served().store
     if op.has_dataset:
         # The protocol's dataset replaces the query's own and the union default graph.
-        dataset = {"default_graphs": _graph_iris(op.default_graphs, "default-graph-uri"),
-                   "named_graphs": _graph_iris(op.named_graphs, "named-graph-uri")}
-    elif facts.has_dataset_clause:
-        dataset = {"union_default_graph": False}  # let FROM / FROM NAMED apply
+        job = QueryJob(text, default_graphs=_graph_iris(op.default_graphs, "default-graph-uri"),
+                       named_graphs=_graph_iris(op.named_graphs, "named-graph-uri"))
     else:
-        dataset = {}
-
-    def factory() -> QueryResult:
-        return store.query(text, **dataset)
-
+        # A query's own FROM / FROM NAMED replaces the union default graph.
+        job = QueryJob(text, union_default_graph=not facts.has_dataset_clause)
     try:
-        return query_response.respond(factory, requested=op.format)
+        return query_response.respond(job, requested=op.format)
     except QueryError as exc:
         raise syntax_error(exc, text) from None

@@ -1,11 +1,18 @@
 """/: the query page, a SPARQL editor with example queries and the catalog's
-named queries one click away. It is plain HTML and a small script served from
-this server, so it works offline and under a strict content security policy."""
+named queries one click away.
+
+The editor is YASGUI (syntax highlighting, prefix completion, result tables),
+served from ``static/vendor/`` by this server (see :mod:`server.vendor`), so
+the page works offline. If the vendor files are missing, the page falls back
+to a plain form and a small script of our own.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template, request, url_for
 
-from kg.namespace import BASE
+from kg.namespace import BASE, PREFIXES
+from server import headers, vendor
+from server.query_text import declare_prefixes
 from server.state import state
 
 bp = Blueprint("ui", __name__)
@@ -67,6 +74,21 @@ WHERE {
 
 
 @bp.route("/")
-def index():
-    return render_template("index.html", examples=EXAMPLES, example=EXAMPLES[0][1],
-                           settings=state().settings, base=BASE)
+def index() -> Response:
+    settings = state().settings
+    bundle = vendor.bundle()
+    if bundle is None:
+        return Response(render_template("index.html", examples=EXAMPLES, example=EXAMPLES[0][1],
+                                        settings=settings, base=BASE))
+    examples = [(title, declare_prefixes(text, PREFIXES)) for title, text in EXAMPLES]
+    config = {
+        "endpoint": url_for("sparql.endpoint"),
+        "catalog": url_for("api.list_queries"),
+        "base": BASE,
+        "root": request.script_root,
+        "prefixes": PREFIXES,
+        "examples": [{"title": title, "text": text} for title, text in examples],
+    }
+    page = render_template("yasgui.html", examples=examples, config=config, settings=settings,
+                           bundle=bundle)
+    return Response(page, headers={"Content-Security-Policy": headers.EDITOR_CSP})

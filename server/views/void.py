@@ -34,6 +34,7 @@ def health() -> Response:
         response = jsonify({"status": "unavailable", "message": str(exc), "version": __version__})
         response.status_code = 503
         return response
+    pool = state().pool
     return jsonify({
         "status": "ok",
         "version": __version__,
@@ -41,4 +42,5 @@ def health() -> Response:
         "opened_at": dt.datetime.fromtimestamp(current.opened_at, dt.timezone.utc).isoformat(),
         "graphs": len(graph_inventory.graphs(current)),
         "triples": graph_inventory.total_triples(current),
+        "query_workers": pool.stats() if pool is not None else None,
     })

@@ -43,6 +43,7 @@ class LiveServer:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=TIMEOUT)
+        self.app.extensions["kg"].close()
 
     def __enter__(self) -> "LiveServer":
         return self.start()

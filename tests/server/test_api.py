@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import requests
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
 
-from kg.namespace import GRAPH, bloc
+from kg.namespace import GRAPH, PREFIXES, bloc
+from server import vendor
 from tests.server.live import TIMEOUT
 
 
@@ -92,16 +94,75 @@ def test_health(base):
     assert data["status"] == "ok" and data["triples"] > 0 and data["build"]
 
 
-def test_query_page_works_offline(base):
+def _local_only(html: str) -> None:
+    """Everything the page loads comes from this server."""
+    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert url.startswith("/") or url.startswith("#"), url
+
+
+def test_query_page_is_yasgui_served_offline(base):
     r = _get(base + "/", headers={"Accept": "text/html"})
     assert r.status_code == 200
     html = r.text
-    assert "<textarea" in html and "ui.js" in html
-    # Everything the page loads comes from this server.
-    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
-        assert url.startswith("/") or url.startswith("#"), url
+    _local_only(html)
+    assert "/static/vendor/yasgui.min.js" in html and "/static/query.js" in html
+    csp = r.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "unsafe-eval" not in csp
+    assert "style-src-elem 'self' 'unsafe-inline'" in csp
+    config = json.loads(re.search(r'<script type="application/json" id="kg-query-config">(.*?)</script>',
+                                  html, re.S).group(1))
+    assert config["endpoint"] == "/sparql" and config["prefixes"]["rer"] == PREFIXES["rer"]
+    first = config["examples"][0]["text"]
+    assert first.startswith("PREFIX rer: <") and "PREFIX rdfs: <" in first
+    for path in ("/static/vendor/yasgui.min.js", "/static/vendor/yasgui.min.css", "/static/query.js",
+                 "/static/style.css", "/static/favicon.svg", "/static/vendor/LICENSE"):
+        assert _get(base + path).status_code == 200, path
+    # Other pages keep the strict policy.
+    entity = _get(base + "/id/country/KAZ", headers={"Accept": "text/html"})
+    assert "unsafe-inline" not in entity.headers["Content-Security-Policy"]
+
+
+def test_query_page_falls_back_without_the_vendor_bundle(base, monkeypatch):
+    monkeypatch.setattr(vendor, "bundle", lambda: None)
+    r = _get(base + "/", headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    html = r.text
+    assert "<textarea" in html and "ui.js" in html and "yasgui" not in html
+    _local_only(html)
+    assert "unsafe-inline" not in r.headers["Content-Security-Policy"]
     assert _get(base + "/static/ui.js").status_code == 200
-    assert _get(base + "/static/style.css").status_code == 200
+
+
+def test_vendor_files_match_the_lock_file():
+    manifest = vendor.check()
+    assert manifest["package"] == "@zazuko/yasgui"
+    assert "MIT" in (vendor.VENDOR / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_catalog_lists_query_text(base):
+    queries = {q["name"]: q for q in _get(base + "/api/queries").json()["queries"]}
+    members = queries["bloc_members"]
+    assert members["sparql"].endswith("/api/queries/bloc_members.rq")
+    assert "PREFIX org: <http://www.w3.org/ns/org#>" in members["text"]
+    assert "?country rer:iso3166Alpha3 ?iso3" in members["text"]
+
+
+def test_catalog_query_text_with_and_without_parameters(base):
+    template = _get(base + "/api/queries/bloc_members.rq")
+    assert template.status_code == 200
+    assert template.headers["Content-Type"].startswith("application/sparql-query")
+    assert "VALUES" not in template.text and template.text.startswith("# title:")
+    bound = _get(base + "/api/queries/bloc_members.rq", params={"bloc": "EAEU", "date": "2015-03-01"})
+    assert bound.status_code == 200
+    assert "VALUES (?bloc ?date)" in bound.text and "/id/bloc/EAEU>" in bound.text
+    # The bound text is the query the API runs: the same rows, through the endpoint.
+    rows = requests.post(base + "/sparql", data={"query": bound.text}, timeout=TIMEOUT).json()
+    assert sorted(b["iso3"]["value"] for b in rows["results"]["bindings"]) == ["ARM", "BLR", "KAZ", "RUS"]
+    top = _get(base + "/api/queries/top_partners.rq", params={"country": "KAZ", "year": "2021", "limit": "3"})
+    assert top.text.rstrip().endswith("LIMIT 3")
+    missing = _get(base + "/api/queries/bloc_members.rq", params={"date": "2015-03-01"})
+    assert missing.status_code == 400 and "bloc" in missing.json()["error"]["message"]
+    assert _get(base + "/api/queries/no_such_query.rq").status_code == 404
 
 
 def test_unknown_route_is_404(base):

@@ -101,7 +101,11 @@ class OxigraphServer:
 
 
 class VirtuosoServer:
-    """``virtuoso-t +foreground`` with a minimal ini in a scratch directory."""
+    """``virtuoso-t +foreground`` with a minimal ini in a scratch directory.
+
+    ``DefaultIsolation = 8`` (serializable) is what makes a replace_graph
+    invisible to readers until it is whole; at Virtuoso's default (read
+    committed) a query running during the MOVE can see part of each version."""
 
     INI = """[Database]
 DatabaseFile = {d}/virtuoso.db
@@ -129,6 +133,7 @@ NumberOfBuffers = 20000
 MaxDirtyBuffers = 15000
 DirsAllowed = ., {d}
 MaxQueryMem = 200M
+DefaultIsolation = 8
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}

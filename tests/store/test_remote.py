@@ -536,6 +536,7 @@ def test_dialects_derive_endpoints():
 def test_dialects_classify_errors():
     assert dialects.VIRTUOSO.classify_error(500, "Virtuoso 37000 Error SP030: SPARQL compiler") == "query"
     assert dialects.VIRTUOSO.classify_error(500, "Virtuoso 42000 Error SR186: No permission") == "store"
+    assert dialects.VIRTUOSO.classify_error(500, "Virtuoso 40001 Error SR172: Transaction deadlocked") == "retry"
     assert dialects.GENERIC.classify_error(500, "SPARQL compiler") == "store"
     assert dialects.OXIGRAPH.union_params == (("union-default-graph", ""),)
     assert dialects.GENERIC.union_params is None

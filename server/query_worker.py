@@ -1,0 +1,195 @@
+"""A query worker process: evaluates SPARQL for the server and streams the
+serialised result back over a pipe.
+
+pyoxigraph cannot interrupt a query once it runs, so the server runs
+endpoint queries here, in processes of their own (see :mod:`server.workers`),
+and kills a process whose query outlives the time limit: the operating system
+then takes back its CPU and memory at once.
+
+The server starts this module as ``python -m server.query_worker FD``, where
+FD is its end of a socket pair wrapped as a
+:class:`multiprocessing.connection.Connection`. It loads only the engine and
+the server's format tables, opens the build named in each job read-only
+(reopening when a rebuild has moved the data directory's ``current``), and
+answers each job with messages:
+
+- ``("head", {"kind", "variables", "truncated"})`` once the result's size is
+  known, then ``("chunk", bytes)`` messages and ``("end",)``;
+- ``("unacceptable", kind)`` when the client accepts no format for the kind of
+  result the query gives;
+- ``("error", "syntax" | "store", message)``, before or instead of the chunks.
+
+The pipe is the only channel, and writing to it blocks while the server is
+not reading, so a slow client slows the worker down rather than filling memory.
+"""
+from __future__ import annotations
+
+import io
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from itertools import islice
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from server import solutions
+from server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name
+
+CHUNK_SIZE = 64 * 1024
+#: Formats whose serialiser abbreviates IRIs with prefixes.
+_PREFIXED = (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
+
+
+class _PipeWriter(io.RawIOBase):
+    """A binary file object that sends what is written as chunk messages."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__()
+        self._conn = conn
+        self._buffer = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._buffer += data
+        if len(self._buffer) >= CHUNK_SIZE:
+            self.send()
+        return len(data)
+
+    def send(self) -> None:
+        if self._buffer:
+            chunk, self._buffer = bytes(self._buffer), bytearray()
+            self._conn.send(("chunk", chunk))
+
+
+def _kind(result: Any) -> str:
+    if isinstance(result, ox.QueryBoolean):
+        return "ask"
+    if isinstance(result, ox.QuerySolutions):
+        return "select"
+    return "graph"
+
+
+class Worker:
+    """One worker's state: the store it has open, and the job loop."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.store: ox.Store | None = None
+        self.store_path: str | None = None
+
+    def open(self, path: str) -> ox.Store:
+        if self.store is None or path != self.store_path:
+            self.store = None  # release the previous build first
+            self.store = ox.Store.read_only(path)
+            self.store_path = path
+        return self.store
+
+    def query(self, job: dict) -> Any:
+        kwargs: dict[str, Any] = {"prefixes": job["prefixes"]}
+        if job["default_graphs"] is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
+        elif job["union_default_graph"]:
+            kwargs["use_default_graph_as_union"] = True
+        if job["named_graphs"] is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+        return self.open(job["store"]).query(job["query"], **kwargs)
+
+    def rows(self, result: ox.QuerySolutions, job: dict) -> tuple[list[str], Iterator[list[Any]] | None]:
+        """The variables and, when the job projects or cuts the result, its rows."""
+        columns = job["columns"]
+        variables = list(columns) if columns else [v.value for v in result.variables]
+        if not columns and job["limit"] is None:
+            return variables, None
+        rows: Iterator[list[Any]] = solutions.native_rows(result, variables)
+        if job["limit"] is not None:
+            rows = islice(rows, job["limit"])
+        return variables, rows
+
+    def run(self, job: dict) -> None:
+        send = self.conn.send
+        try:
+            result = self.query(job)
+        except SyntaxError as exc:
+            send(("error", "syntax", f"SPARQL syntax error: {exc}"))
+            return
+        kind = _kind(result)
+        name = job["formats"].get(kind)
+        if name is None:
+            send(("unacceptable", kind))
+            return
+        max_results = job["max_results"]
+        variables: list[str] = []
+        truncated = False
+        if kind == "select":
+            variables, rows = self.rows(result, job)
+            seen = sum(1 for _ in islice(rows if rows is not None else result, max_results + 1))
+            truncated = seen > max_results
+        elif kind == "graph":
+            seen = sum(1 for _ in islice(result, max_results + 1))
+            truncated = seen > max_results
+        send(("head", {"kind": kind, "variables": variables, "truncated": truncated}))
+        out = _PipeWriter(self.conn)
+        cut = max_results if truncated else None
+        if kind == "ask":
+            result.serialize(out, by_name(RESULT_FORMATS, name).results)
+        elif kind == "select":
+            again = self.query(job)
+            _, rows = self.rows(again, job)
+            if rows is None and cut is None:
+                again.serialize(out, by_name(RESULT_FORMATS, name).results)
+            else:
+                if rows is None:
+                    rows = solutions.native_rows(again, variables)
+                if cut is not None:
+                    rows = islice(rows, cut)
+                solutions.from_rows(variables, rows).serialize(out, by_name(RESULT_FORMATS, name).results)
+        else:
+            fmt = by_name(GRAPH_FORMATS, name)
+            triples = iter(self.query(job))
+            if cut is not None:
+                triples = islice(triples, cut)
+            ox.serialize(triples, out, fmt.rdf, prefixes=job["prefixes"] if fmt.rdf in _PREFIXED else None)
+        out.send()
+        send(("end",))
+
+    def serve(self) -> None:
+        while True:
+            try:
+                job = self.conn.recv()
+            except (EOFError, OSError):
+                return
+            try:
+                self.run(job)
+            except (OSError, RuntimeError, ValueError) as exc:
+                try:
+                    self.conn.send(("error", "store", f"query failed: {exc}"))
+                except OSError:
+                    return
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this process when the server that started it has gone, even in the
+    middle of a query (the engine lets other threads run while it works)."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def main(argv: list[str]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when workers end
+    conn = Connection(int(argv[1]))
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    conn.send(("ready", os.getpid()))
+    Worker(conn).serve()
+
+
+if __name__ == "__main__":
+    main(sys.argv)
