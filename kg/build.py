@@ -46,9 +46,12 @@ def write_all(store: Store, sources: Iterable[Callable[[], SourceGraph]],
 
 
 def build(data_dir: DataDir, *, only: Iterable[str] | None = None,
-          articles: Iterable[Path] = (), progress: Progress | None = None) -> dict[str, int]:
-    """Build the default graph (or the named sources) into a fresh store and swap it in."""
-    sources = default_sources(only=only, article_dirs=articles)
+          articles: Iterable[Path] = (), progress: Progress | None = None,
+          sources: list[Callable[[], SourceGraph]] | None = None) -> dict[str, int]:
+    """Build the default graph (or the named sources, or the given loaders) into a
+    fresh store and swap it in."""
+    if sources is None:
+        sources = default_sources(only=only, article_dirs=articles)
     with data_dir.staged(from_current=False) as store:
         return write_all(store, sources, progress)
 

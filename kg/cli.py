@@ -49,10 +49,14 @@ def _progress(message: str) -> None:
               help="Also ingest the articles in this folder (repeatable).")
 def build(data_dir: Path | None, sources: tuple[str, ...], article_dirs: tuple[Path, ...]) -> None:
     """Build the default graph into a fresh store and swap it in atomically."""
+    from kg.sources import default_sources
+
     started = time.perf_counter()
-    click.echo("building...", err=True)
-    counts = builder.build(DataDir(data_dir), only=sources or None, articles=article_dirs,
-                           progress=_progress)
+    plan = default_sources(only=sources or None, article_dirs=article_dirs)
+    with click.progressbar(length=len(plan) + 1, label="building", file=sys.stderr,
+                           item_show_func=lambda m: m or "") as bar:
+        counts = builder.build(DataDir(data_dir), sources=plan,
+                               progress=lambda message: bar.update(1, message))
     click.echo(f"built {sum(counts.values())} triples in {len(counts)} graphs "
                f"in {time.perf_counter() - started:.1f}s", err=True)
 
