@@ -146,12 +146,21 @@ def _iri(value):
 @main.command()
 @data_dir_option
 @click.option("--format", "fmt", default="nquads",
-              type=click.Choice(["nquads", "trig", "turtle", "ntriples", "jsonld"]))
+              type=click.Choice(["nquads", "trig", "turtle", "ntriples", "jsonld", "csv"]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 def export(data_dir: Path | None, fmt: str, output: Path | None) -> None:
-    """Dump the whole graph (N-Quads/TriG keep the named graphs)."""
+    """Dump the whole graph (N-Quads/TriG keep the named graphs), or with
+    `--format csv -o FILE` a tidy CSV of every trade figure plus CSVW metadata."""
     store = DataDir(data_dir).open()
+    if fmt == "csv":
+        from kg import tidy
+
+        if output is None:
+            raise click.UsageError("--format csv needs -o FILE (the CSVW metadata is written beside it)")
+        rows = tidy.write(store, output)
+        click.echo(f"wrote {rows} rows to {output} and {output}-metadata.json", err=True)
+        return
     if output:
         with open(output, "wb") as fh:
             store.dump(fh, fmt)

@@ -11,12 +11,13 @@ from flask import Flask
 
 from kg.store.base import Store
 from kg.store.layout import DataDir
+from kg.store.oxigraph import OxigraphStore
 from server import config as config_module
 from server import errors, headers
 from server.execution import QueryRunner
 from server.state import ServerState
 from server.store_access import DataDirStoreHolder, FixedStoreHolder
-from server.workers import WorkerPool
+from server.workers import WorkerPool, WorkerThread
 
 
 def create_app(data_dir: str | Path | DataDir | None = None, store: Store | None = None,
@@ -25,7 +26,8 @@ def create_app(data_dir: str | Path | DataDir | None = None, store: Store | None
     of `data_dir` (default ``KG_DATA_DIR`` or ``./var/kg``), picking up new builds.
 
     `config` overrides ``KG_*`` environment variables and may hold Flask settings.
-    An app on a data directory runs its queries in worker processes; call
+    An app on a data directory runs its queries in worker processes, and an
+    app on an Oxigraph store on worker threads; call
     ``app.extensions["kg"].close()`` to end them before the process exits
     (they also end at exit, and when the server process dies)."""
     app = Flask(__name__)
@@ -41,6 +43,10 @@ def create_app(data_dir: str | Path | DataDir | None = None, store: Store | None
     pool: WorkerPool | None = None
     if store is not None:
         holder: DataDirStoreHolder | FixedStoreHolder = FixedStoreHolder(store)
+        if isinstance(store, OxigraphStore):
+            # No other process can open this store: its workers are threads.
+            native = store.native
+            pool = WorkerPool(settings.query_workers, lambda: WorkerThread(native))
     else:
         directory = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir or settings.data_dir or None)
         holder = DataDirStoreHolder(directory, settings.store_check_interval)

@@ -20,12 +20,20 @@ class Operation:
     update: str | None = None
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
+    #: An update's dataset (`using-graph-uri`, `using-named-graph-uri`).
+    using_graphs: list[str] = field(default_factory=list)
+    using_named_graphs: list[str] = field(default_factory=list)
     #: An explicit result format (`format`, or `output` as some clients send).
     format: str | None = None
 
     @property
     def has_dataset(self) -> bool:
         return bool(self.default_graphs or self.named_graphs)
+
+
+#: Protocol parameters that name a dataset, and where the operation keeps them.
+_DATASET = (("default-graph-uri", "default_graphs"), ("named-graph-uri", "named_graphs"),
+            ("using-graph-uri", "using_graphs"), ("using-named-graph-uri", "using_named_graphs"))
 
 
 def _single(values: list[str], name: str) -> str | None:
@@ -35,11 +43,14 @@ def _single(values: list[str], name: str) -> str | None:
 
 
 def _body_text(request: Request) -> str:
+    """The body of a direct POST, which the protocol requires in UTF-8."""
     charset = request.mimetype_params.get("charset", "utf-8")
+    if charset.strip().lower() not in ("utf-8", "utf8"):
+        raise ApiError(415, f"send the {request.mimetype} body in UTF-8 (got charset={charset})")
     try:
-        return request.get_data(cache=False).decode(charset)
-    except (LookupError, UnicodeDecodeError) as exc:
-        raise ApiError(400, f"the request body is not valid {charset}: {exc}") from None
+        return request.get_data(cache=False).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, f"the request body is not valid UTF-8: {exc}") from None
 
 
 def read(request: Request) -> Operation:
@@ -60,8 +71,8 @@ def read(request: Request) -> Operation:
         if op.query is not None and op.update is not None:
             raise ApiError(400, "give either query or update, not both")
         op.format = form.get("format") or form.get("output") or op.format
-        op.default_graphs = form.getlist("default-graph-uri") + args.getlist("default-graph-uri")
-        op.named_graphs = form.getlist("named-graph-uri") + args.getlist("named-graph-uri")
+        for name, attribute in _DATASET:
+            setattr(op, attribute, form.getlist(name) + args.getlist(name))
         return op
     if mimetype == QUERY:
         op.query = _body_text(request)
@@ -70,6 +81,6 @@ def read(request: Request) -> Operation:
     else:
         raise ApiError(415, f"POST a query as {QUERY}, an update as {UPDATE}, or either as {FORM} "
                             f"(got {mimetype or 'no Content-Type'})")
-    op.default_graphs = args.getlist("default-graph-uri")
-    op.named_graphs = args.getlist("named-graph-uri")
+    for name, attribute in _DATASET:
+        setattr(op, attribute, args.getlist(name))
     return op

@@ -2,8 +2,10 @@
 then stream the result.
 
 On a data directory the query runs in a worker process (:mod:`server.workers`)
-that is killed if it outlives the time limit. A store given to the app is
-queried in this process (:mod:`server.execution`, :mod:`server.streaming`).
+that is killed if it outlives the time limit; on an Oxigraph store given to
+the app, the same worker code runs on a thread. Any other store given to the
+app is queried through the toolkit's store interface (:mod:`server.execution`,
+:mod:`server.streaming`).
 """
 from __future__ import annotations
 
@@ -35,9 +37,11 @@ class QueryJob:
     `default_graphs` (possibly empty) replaces the default graph; otherwise it
     is the union of the named graphs if `union_default_graph` and the query
     names no dataset itself. `named_graphs` restricts the graphs GRAPH sees.
-    `columns` and `limit` project and cut a SELECT result (catalog queries)."""
+    `columns` and `limit` project and cut a SELECT result (catalog queries).
+    Relative IRIs in the query are resolved against `base_iri`."""
 
     text: str
+    base_iri: str | None = None
     default_graphs: list[str] | None = None
     named_graphs: list[str] | None = None
     union_default_graph: bool = True
@@ -67,8 +71,7 @@ def _negotiate(requested: str | None) -> tuple[dict[str, Format | None], dict[st
 def respond(job: QueryJob, *, requested: str | None = None) -> Response:
     current = served()
     formats, refusals = _negotiate(requested)
-    pool = state().pool
-    if pool is not None and current.path is not None and not current.writable:
+    if state().pool is not None:
         return _in_worker(job, current, formats, refusals)
     return _in_process(job, current.store, formats, refusals)
 
@@ -77,7 +80,8 @@ def _in_worker(job: QueryJob, current: ServedStore, formats: dict[str, Format | 
                refusals: dict[str, Exception]) -> Response:
     st = state()
     message = job_message(
-        store=current.path, query=job.text, prefixes=PREFIXES, default_graphs=job.default_graphs,
+        store=current.path, query=job.text, base_iri=job.base_iri, prefixes=PREFIXES,
+        default_graphs=job.default_graphs,
         named_graphs=job.named_graphs, union_default_graph=job.uses_union, formats=formats,
         max_results=st.settings.max_results, columns=job.columns, limit=job.limit)
     try:

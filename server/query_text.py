@@ -3,8 +3,9 @@
 SPARQL allows ``\\uXXXX`` escapes anywhere in the text, applied before parsing,
 so they are expanded first; comments, strings and IRIs are then blanked out so
 that keywords inside them do not count. The results steer decisions that must
-not wait for the engine: whether a query may call out (SERVICE) and whether it
-names its own dataset (FROM).
+not wait for the engine: whether a query may call out (SERVICE), whether it
+names its own dataset (FROM), and where an update's operations take their
+dataset (WHERE, WITH, USING).
 """
 from __future__ import annotations
 
@@ -76,3 +77,30 @@ def declare_prefixes(text: str, prefixes: Mapping[str, str]) -> str:
     if head and not head.endswith("\n"):
         head += "\n"
     return head + block + "".join(lines[at:])
+
+
+_UPDATE_WORD = re.compile(r"(?<![\w:?$.\-])(WHERE|WITH|USING|DELETE|INSERT)(?![\w:\-])|[{}]", re.I)
+
+
+def blank(text: str) -> str:
+    """`text` with comments, strings and IRIs replaced by spaces of the same
+    length, so that positions in it are positions in `text` (escapes are
+    left as they are)."""
+    return _OPAQUE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def top_level_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, keyword) of each WHERE, WITH, USING, DELETE and INSERT
+    outside braces, in upper case: the words that shape the operations of an
+    update, with positions in `text`."""
+    words = []
+    depth = 0
+    for m in _UPDATE_WORD.finditer(blank(text)):
+        token = m.group(0)
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0:
+            words.append((m.start(), m.end(), token.upper()))
+    return words

@@ -45,6 +45,10 @@ CHUNK_SIZE = 64 * 1024
 _PREFIXED = (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
 
 
+class Cancelled(Exception):
+    """The server no longer wants the answer (worker threads only)."""
+
+
 class _PipeWriter(io.RawIOBase):
     """A binary file object that sends what is written as chunk messages."""
 
@@ -77,14 +81,24 @@ def _kind(result: Any) -> str:
 
 
 class Worker:
-    """One worker's state: the store it has open, and the job loop."""
+    """One worker's state: the store it has open, and the job loop.
 
-    def __init__(self, conn: Connection) -> None:
+    Given a `store`, the worker queries that store whatever the jobs name: the
+    server runs such workers on threads for a store it was handed (one in
+    memory, or one it writes to), which no other process can open."""
+
+    def __init__(self, conn: Connection, store: ox.Store | None = None,
+                 cancelled: threading.Event | None = None) -> None:
         self.conn = conn
-        self.store: ox.Store | None = None
+        #: Set by the server to stop a worker thread, which cannot be killed.
+        self.cancelled = cancelled
+        self.fixed = store is not None
+        self.store: ox.Store | None = store
         self.store_path: str | None = None
 
     def open(self, path: str) -> ox.Store:
+        if self.fixed:
+            return self.store  # type: ignore[return-value]
         if self.store is None or path != self.store_path:
             self.store = None  # release the previous build first
             self.store = ox.Store.read_only(path)
@@ -92,7 +106,7 @@ class Worker:
         return self.store
 
     def query(self, job: dict) -> Any:
-        kwargs: dict[str, Any] = {"prefixes": job["prefixes"]}
+        kwargs: dict[str, Any] = {"prefixes": job["prefixes"], "base_iri": job["base_iri"]}
         if job["default_graphs"] is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
         elif job["union_default_graph"]:
@@ -112,6 +126,15 @@ class Worker:
             rows = islice(rows, job["limit"])
         return variables, rows
 
+    def count(self, items: Any, limit: int) -> int:
+        """How many items there are, up to `limit`; stops early when cancelled."""
+        seen = 0
+        for _ in islice(items, limit):
+            seen += 1
+            if self.cancelled is not None and self.cancelled.is_set():
+                raise Cancelled
+        return seen
+
     def run(self, job: dict) -> None:
         send = self.conn.send
         try:
@@ -129,11 +152,9 @@ class Worker:
         truncated = False
         if kind == "select":
             variables, rows = self.rows(result, job)
-            seen = sum(1 for _ in islice(rows if rows is not None else result, max_results + 1))
-            truncated = seen > max_results
+            truncated = self.count(rows if rows is not None else result, max_results + 1) > max_results
         elif kind == "graph":
-            seen = sum(1 for _ in islice(result, max_results + 1))
-            truncated = seen > max_results
+            truncated = self.count(result, max_results + 1) > max_results
         send(("head", {"kind": kind, "variables": variables, "truncated": truncated}))
         out = _PipeWriter(self.conn)
         cut = max_results if truncated else None
@@ -167,6 +188,8 @@ class Worker:
                 return
             try:
                 self.run(job)
+            except Cancelled:
+                return
             except (OSError, RuntimeError, ValueError) as exc:
                 try:
                     self.conn.send(("error", "store", f"query failed: {exc}"))

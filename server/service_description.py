@@ -14,9 +14,17 @@ from server.formats import GRAPH_FORMATS, RESULT_FORMATS
 from server.store_access import ServedStore
 
 
-def limits_text(settings: Settings) -> str:
+def accepts_updates(served: ServedStore, settings: Settings) -> bool:
+    """Whether SPARQL Update can succeed here: an operator token and a store
+    the app may write to."""
+    return bool(settings.update_token) and served.writable
+
+
+def limits_text(settings: Settings, updates: bool = False) -> str:
     """The limits in words, shared by the service and dataset descriptions."""
-    return (f"Read-only SPARQL 1.1 Query endpoint. The default graph is the union of all named graphs "
+    kind = ("SPARQL 1.1 Query and Update endpoint (updates need the operator's bearer token)"
+            if updates else "Read-only SPARQL 1.1 Query endpoint")
+    return (f"{kind}. The default graph is the union of all named graphs "
             f"unless the query or the request names a dataset. Results are cut at "
             f"{settings.max_results} rows (or triples); a cut result is still a complete document "
             f"and carries the HTTP header X-KG-Result-Truncated: true. Queries must finish within "
@@ -31,8 +39,11 @@ def describe(endpoint: str, served: ServedStore, settings: Settings) -> Graph:
     g.add((service, RDF.type, SD.Service))
     g.add((service, SD.endpoint, URIRef(endpoint)))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    updates = accepts_updates(served, settings)
+    if updates:
+        g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     g.add((service, RDFS.label, Literal("Regional economic relations knowledge graph: SPARQL endpoint", lang="en")))
-    g.add((service, RDFS.comment, Literal(limits_text(settings), lang="en")))
+    g.add((service, RDFS.comment, Literal(limits_text(settings, updates), lang="en")))
     for fmt in RESULT_FORMATS + GRAPH_FORMATS:
         g.add((service, SD.resultFormat, URIRef(fmt.iri)))
     g.add((service, SD.feature, SD.UnionDefaultGraph))

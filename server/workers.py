@@ -1,4 +1,4 @@
-"""A small pool of query worker processes, and the response bodies they feed.
+"""A small pool of query workers, and the response bodies they feed.
 
 Endpoint and catalog queries on a data directory run in worker processes
 (:mod:`server.query_worker`), at most ``KG_QUERY_WORKERS`` at a time. A request
@@ -13,6 +13,13 @@ place. Other requests go on in the other workers meanwhile.
 Workers are separate programs started with ``subprocess`` and spoken to over
 a :func:`multiprocessing.Pipe`, not forked from the server: the server runs
 many threads, and a fork copies their locks in whatever state they are.
+
+A store handed to :func:`server.create_app` (in memory, or written to by the
+app) cannot be opened by another process, so its queries run in the same
+worker code on threads of the server (:class:`WorkerThread`), with the same
+protocol and limits, except that a thread cannot be killed: a query past the
+limit is answered at once, and its thread ends when the engine next hands
+it a row, keeping its slot until then.
 """
 from __future__ import annotations
 
@@ -23,14 +30,17 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
+from server import query_worker
 from server.execution import QueryTimeout, timeout_message
 from server.formats import Format
 from server.streaming import StreamAborted, error_trailer
@@ -46,6 +56,38 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 
 class WorkerFailed(StoreError):
     """A worker process ended without answering (killed from outside, or crashed)."""
+
+
+class Worker(Protocol):
+    """What the pool needs of a worker, process or thread."""
+
+    conn: Connection
+
+    @property
+    def pid(self) -> int: ...
+
+    def alive(self) -> bool: ...
+
+    def send(self, job: dict) -> None: ...
+
+    def receive(self, deadline: float) -> tuple | None: ...
+
+    def kill(self) -> None: ...
+
+    def wait(self) -> None: ...
+
+
+def _receive(conn: Connection, deadline: float) -> tuple | None:
+    """The next answer on `conn`, or None if none came before `deadline`."""
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        if not conn.poll(min(remaining, 0.5)):
+            continue
+        message = conn.recv()
+        if message[0] != "ready":
+            return message
 
 
 class WorkerProcess:
@@ -64,7 +106,6 @@ class WorkerProcess:
         finally:
             theirs.close()
         self.conn: Connection = ours
-        self.ready = False
 
     @property
     def pid(self) -> int:
@@ -77,18 +118,10 @@ class WorkerProcess:
         self.conn.send(job)
 
     def receive(self, deadline: float) -> tuple | None:
-        """The next answer, or None if none came before `deadline`."""
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not self.conn.poll(min(remaining, 0.5)):
-                if time.monotonic() >= deadline:
-                    return None
-                continue
-            message = self.conn.recv()
-            if message[0] == "ready":
-                self.ready = True
-                continue
-            return message
+        return _receive(self.conn, deadline)
+
+    def wait(self) -> None:
+        """Nothing to wait for: :meth:`kill` has reaped the process."""
 
     def kill(self) -> None:
         """SIGKILL the process and reap it, so that nothing of it is left."""
@@ -101,6 +134,46 @@ class WorkerProcess:
         except subprocess.TimeoutExpired:
             log.error("query worker %s did not end after SIGKILL", self.pid)
         self.conn.close()
+
+
+class WorkerThread:
+    """The worker code on a thread of the server, for a store given to the app."""
+
+    def __init__(self, store: ox.Store) -> None:
+        ours, theirs = Pipe(duplex=True)
+        self.conn: Connection = ours
+        self._cancelled = threading.Event()
+
+        def serve() -> None:
+            try:
+                query_worker.Worker(theirs, store, self._cancelled).serve()
+            finally:
+                theirs.close()
+
+        self._thread = threading.Thread(target=serve, name="kg-query", daemon=True)
+        self._thread.start()
+
+    @property
+    def pid(self) -> int:
+        return self._thread.ident or 0
+
+    def alive(self) -> bool:
+        return not self._cancelled.is_set() and self._thread.is_alive()
+
+    def send(self, job: dict) -> None:
+        self.conn.send(job)
+
+    def receive(self, deadline: float) -> tuple | None:
+        return _receive(self.conn, deadline)
+
+    def kill(self) -> None:
+        """Close the pipe and cancel: the thread stops at its next row or
+        message, or when its current step in the engine returns."""
+        self._cancelled.set()
+        self.conn.close()
+
+    def wait(self) -> None:
+        self._thread.join()
 
 
 @dataclass
@@ -121,21 +194,23 @@ class NotAcceptableKind(Exception):
 
 
 class WorkerPool:
-    """At most `size` worker processes, started on demand, with a few kept
-    warm; a worker that was killed or died is replaced."""
+    """At most `size` workers, started on demand by `start` (a process by
+    default), with a few kept warm; a worker that was killed or died is
+    replaced."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, start: Callable[[], Worker] = WorkerProcess) -> None:
         self.size = size
+        self._new = start
         self._slots = threading.BoundedSemaphore(size)
         self._lock = threading.Lock()
-        self._idle: list[WorkerProcess] = []
-        self._running: set[WorkerProcess] = set()
+        self._idle: list[Worker] = []
+        self._running: set[Worker] = set()
         self._closed = False
         atexit.register(self.close)
 
-    # -- the processes -----------------------------------------------------
-    def _start(self) -> WorkerProcess:
-        worker = WorkerProcess()
+    # -- the workers -------------------------------------------------------
+    def _start(self) -> Worker:
+        worker = self._new()
         with self._lock:
             self._running.add(worker)
         return worker
@@ -161,7 +236,7 @@ class WorkerPool:
             self._discard(worker)
             return
 
-    def _acquire(self, timeout: float) -> WorkerProcess:
+    def _acquire(self, timeout: float) -> Worker:
         if not self._slots.acquire(timeout=max(timeout, 0.0)):
             raise QueryTimeout(f"the server is busy with other queries and could not start this one "
                                f"within {timeout:g} s (KG_QUERY_TIMEOUT); try again later")
@@ -180,7 +255,7 @@ class WorkerPool:
             self._slots.release()
             raise
 
-    def _release(self, worker: WorkerProcess) -> None:
+    def _release(self, worker: Worker) -> None:
         """Back to the idle list, ready for the next query."""
         keep = False
         with self._lock:
@@ -192,20 +267,28 @@ class WorkerPool:
             self._discard(worker)
         self._slots.release()
 
-    def _kill(self, worker: WorkerProcess) -> None:
-        """Kill a worker in the middle of a query and start a fresh one."""
+    def _kill(self, worker: Worker) -> None:
+        """Kill a worker in the middle of a query and start a fresh one. Its
+        slot is free once it has ended (at once for a process)."""
         self._discard(worker)
-        self._slots.release()
+
+        def free() -> None:
+            worker.wait()
+            self._slots.release()
+        if isinstance(worker, WorkerProcess):
+            free()
+        else:
+            threading.Thread(target=free, name="kg-query-end", daemon=True).start()
         if not self._closed:
             self.warm_up()
 
-    def _discard(self, worker: WorkerProcess) -> None:
+    def _discard(self, worker: Worker) -> None:
         worker.kill()
         with self._lock:
             self._running.discard(worker)
 
     def pids(self) -> list[int]:
-        """Every worker process, idle or busy."""
+        """Every worker, idle or busy (process ids, or thread ids for threads)."""
         with self._lock:
             return sorted(w.pid for w in self._running)
 
@@ -230,11 +313,11 @@ class WorkerPool:
             worker.kill()
 
     # -- running a query ---------------------------------------------------
-    def run(self, job: dict, timeout: float, formats: dict[str, Format | None]) -> tuple[Head, "WorkerBody | None"]:
+    def run(self, job: dict, timeout: float, formats: dict[str, Format | None]) -> tuple[Head, "WorkerBody"]:
         """Start `job` on a worker and wait for the result's head.
 
-        Returns the head and the body to stream (None for a result whose
-        body the caller need not read). Raises :class:`QueryTimeout` (the
+        Returns the head and the body to stream, which holds the worker until
+        it is read to the end or closed. Raises :class:`QueryTimeout` (the
         worker is killed), :class:`QueryError` for a rejected query,
         :class:`StoreError` when the engine failed, and
         :class:`NotAcceptableKind`."""
@@ -273,9 +356,9 @@ class WorkerBody:
     for HEAD requests): a worker whose body was not read to the end is killed,
     since it may still be computing or writing."""
 
-    def __init__(self, pool: WorkerPool, worker: WorkerProcess, fmt: Format, timeout: float) -> None:
+    def __init__(self, pool: WorkerPool, worker: Worker, fmt: Format, timeout: float) -> None:
         self._pool = pool
-        self._worker: WorkerProcess | None = worker
+        self._worker: Worker | None = worker
         self._fmt = fmt
         self._timeout = timeout
         self._deadline: float | None = None
@@ -328,12 +411,13 @@ class WorkerBody:
         self.close()
 
 
-def job_message(*, store: Path, query: str, prefixes: dict[str, str], default_graphs: list[str] | None,
-                named_graphs: list[str] | None, union_default_graph: bool, formats: dict[str, Format | None],
-                max_results: int, columns: list[str] | None = None, limit: int | None = None) -> dict[str, Any]:
+def job_message(*, store: Path | None, query: str, base_iri: str | None, prefixes: dict[str, str],
+                default_graphs: list[str] | None, named_graphs: list[str] | None, union_default_graph: bool,
+                formats: dict[str, Format | None], max_results: int, columns: list[str] | None = None,
+                limit: int | None = None) -> dict[str, Any]:
     """A job as a worker reads it: plain values only."""
     return {
-        "store": str(store), "query": query, "prefixes": dict(prefixes),
+        "store": str(store or ""), "query": query, "base_iri": base_iri, "prefixes": dict(prefixes),
         "default_graphs": default_graphs, "named_graphs": named_graphs,
         "union_default_graph": union_default_graph,
         "formats": {kind: (fmt.name if fmt is not None else None) for kind, fmt in formats.items()},

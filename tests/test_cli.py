@@ -111,3 +111,19 @@ def test_ingest_adds_articles(data_dir, shared):
     out = kg("ingest", str(seed), data_dir=data_dir)
     assert out.returncode == 0, out.stderr
     assert quads(data_dir) > before
+
+
+def test_tidy_csv_export_with_csvw_metadata(data_dir, tmp_path):
+    import csv as csvmod
+
+    target = tmp_path / "trade.csv"
+    out = kg("export", "--format", "csv", "-o", str(target), data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    rows = list(csvmod.DictReader(open(target, encoding="utf-8")))
+    meta = json.loads((tmp_path / "trade.csv-metadata.json").read_text())
+    assert [c["name"] for c in meta["tableSchema"]["columns"]] == list(rows[0])
+    kinds = {r["kind"] for r in rows}
+    assert {"official", "derived"} <= kinds
+    official = [r for r in rows if r["kind"] == "official" and r["reporter"] == "KGZ"
+                and r["partner"] == "KAZ" and r["flow"] == "export" and r["period"] == "2021"]
+    assert len(official) == 1 and float(official[0]["value"]) > 0

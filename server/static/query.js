@@ -27,10 +27,15 @@
 
   const yasgui = new Yasgui(holder, {
     persistenceId: null,
-    populateFromUrl: false,
+    // Shared links (the editor's share button) open their query here, always
+    // against this server, whatever endpoint the link names.
+    populateFromUrl: function (fromUrl) {
+      fromUrl.requestConfig = Object.assign({}, fromUrl.requestConfig || {}, { endpoint: endpoint });
+      return fromUrl;
+    },
     autofocus: false,
     copyEndpointOnNewTab: true,
-    tabName: config.examples.length ? config.examples[0].title : "Query",
+    tabName: "Query",
     requestConfig: {
       endpoint: endpoint,
       method: "POST",
@@ -83,8 +88,13 @@
     return tab;
   }
 
+  const shared = new URLSearchParams(window.location.search).has("query") ||
+    /[#&]query=/.test(window.location.hash);
   const first = yasgui.getTab();
-  if (first && config.examples.length) {
+  if (first && shared) {
+    first.setName("Shared query");
+  } else if (first && config.examples.length) {
+    first.setName(config.examples[0].title);
     first.setQuery(config.examples[0].text);
     opened[config.examples[0].title] = first.getId();
   }

@@ -22,7 +22,7 @@ bp = Blueprint("sparql", __name__)
 def endpoint() -> Response:
     op = read(request)
     if op.update is not None:
-        return updates.apply(op.update)
+        return updates.apply(op)
     if op.query is None:
         if request.method == "POST":
             raise ApiError(400, "the request has no query: send it as the `query` parameter "
@@ -59,13 +59,16 @@ def _query(op: Operation) -> Response:
         raise ApiError(400, "the query is empty")
     facts = QueryFacts(text)
     service_policy.check(text, settings.service_allowlist, facts)
+    # Relative IRIs in a query are resolved against the endpoint's own IRI.
+    base = url_for("sparql.endpoint", _external=True)
     if op.has_dataset:
         # The protocol's dataset replaces the query's own and the union default graph.
-        job = QueryJob(text, default_graphs=_graph_iris(op.default_graphs, "default-graph-uri"),
+        job = QueryJob(text, base_iri=base,
+                       default_graphs=_graph_iris(op.default_graphs, "default-graph-uri"),
                        named_graphs=_graph_iris(op.named_graphs, "named-graph-uri"))
     else:
         # A query's own FROM / FROM NAMED replaces the union default graph.
-        job = QueryJob(text, union_default_graph=not facts.has_dataset_clause)
+        job = QueryJob(text, base_iri=base, union_default_graph=not facts.has_dataset_clause)
     try:
         return query_response.respond(job, requested=op.format)
     except QueryError as exc:

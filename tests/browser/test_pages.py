@@ -129,3 +129,17 @@ def test_hostile_label_in_the_results_table_is_text(watched: Watched, server, po
 
 def _blocked_handler(message: str) -> bool:
     return "inline event handler violates the following Content Security Policy" in message
+
+
+def test_shared_link_runs_here_whatever_endpoint_it_names(watched: Watched, server):
+    """A link from the share button opens its query, and runs it against this
+    server even if the link was edited to name another endpoint."""
+    page = watched.page
+    link = (server.url + "/?query=ASK%20%7B%20%3Fb%20rer%3AshortName%20%22EAEU%22%20%7D"
+            "&endpoint=http%3A%2F%2Fexample.org%2Fsparql")
+    page.goto(link, wait_until="load")
+    assert page.locator(".tabPanel.active .yasr .booleanResult").inner_text().strip() == "True"
+    assert page.evaluate("() => window.kgYasgui.getTab().getEndpoint()") == server.url + "/sparql"
+    assert "shortName" in page.evaluate("() => window.kgYasgui.getTab().getQuery()")
+    assert page.locator(".yasgui .tabsList").inner_text().count("Shared query") == 1
+    watched.assert_clean()

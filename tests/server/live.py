@@ -16,8 +16,10 @@ TIMEOUT = 10  # seconds, for every request a test makes
 class LiveServer:
     def __init__(self, app: Flask, threads: int = 4) -> None:
         self.app = app
+        # The output buffer limit is the one `kg serve` uses (see server.wsgi.run).
         self._server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads,
-                                              ident="regecon-kg-test")
+                                              ident="regecon-kg-test",
+                                              outbuf_high_watermark=4 * 1024 * 1024)
         self.url = f"http://127.0.0.1:{self._server.effective_port}"
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="live-server", daemon=True)

@@ -110,7 +110,7 @@ def test_worker_that_dies_mid_query_is_replaced(limited):
 
 def test_client_that_leaves_mid_stream_frees_its_worker(data_dir):
     everything = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
-    with serve(data_dir, KG_QUERY_TIMEOUT=20, KG_QUERY_WORKERS=2, KG_MAX_RESULTS=500_000) as server:
+    with serve(data_dir, KG_QUERY_TIMEOUT=20, KG_QUERY_WORKERS=2, KG_MAX_RESULTS=100_000) as server:
         pool = _pool(server)
         with requests.get(server.url + "/sparql", params={"query": everything, "format": "tsv"},
                           stream=True, timeout=TIMEOUT) as r:

@@ -91,3 +91,48 @@ def test_update_with_token_on_a_writable_store():
         ask = requests.get(server.url + "/sparql", params={"query": "ASK { <http://example.org/a> ?p 1 }"},
                            timeout=TIMEOUT)
         assert ask.json()["boolean"] is True
+
+
+class _OtherStore:
+    """A store that is not an Oxigraph store (as a remote one would be): the
+    app queries it through the toolkit's store interface, on threads."""
+
+    def __init__(self, inner: OxigraphStore) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str):
+        return getattr(self._inner, name)
+
+
+def test_other_stores_are_queried_in_process_within_the_limits(data_dir):
+    store = _OtherStore(data_dir.open(read_only=True))
+    app = create_app(store=store, config={"KG_QUERY_TIMEOUT": 0.3, "KG_MAX_RESULTS": 5})
+    assert app.extensions["kg"].pool is None
+    with LiveServer(app) as server:
+        r = requests.get(server.url + "/sparql", params={"query": COUNTRIES}, timeout=TIMEOUT)
+        assert r.status_code == 200 and r.headers["X-KG-Result-Truncated"] == "true"
+        assert len(r.json()["results"]["bindings"]) == 5
+        csv_rows = requests.get(server.url + "/api/queries/bloc_members", timeout=TIMEOUT,
+                                params={"bloc": "EAEU", "date": "2015-03-01", "format": "csv"})
+        assert [row["iso3"] for row in csv.DictReader(io.StringIO(csv_rows.text))] == ["ARM", "BLR", "KAZ", "RUS"]
+        # Small enough that the thread, which cannot be stopped, ends soon after.
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a a rer:Country . ?b a rer:Country . ?c a rer:Country }"
+        timed_out = requests.get(server.url + "/sparql", params={"query": slow}, timeout=TIMEOUT,
+                                 headers={"Accept": "application/sparql-results+json"})
+        assert timed_out.status_code == 503
+        assert "KG_QUERY_TIMEOUT" in timed_out.json()["error"]["message"]
+
+
+def test_runaway_query_on_a_given_store_stops_its_thread():
+    store = OxigraphStore()
+    store.update("INSERT DATA { " + " ".join(f"<http://e/s{i}> <http://e/p> {i} ." for i in range(300)) + " }")
+    app = create_app(store=store, config={"KG_QUERY_TIMEOUT": 0.5, "KG_QUERY_WORKERS": 1,
+                                          "KG_MAX_RESULTS": 50_000_000})
+    with LiveServer(app) as server:
+        slow = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 27 million rows, counted one by one
+        r = requests.get(server.url + "/sparql", params={"query": slow}, timeout=TIMEOUT,
+                         headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 503
+        # The only slot is free again once the thread has seen the cancellation.
+        quick = requests.get(server.url + "/sparql", params={"query": "ASK { ?s ?p 7 }"}, timeout=TIMEOUT)
+        assert quick.status_code == 200 and quick.json()["boolean"] is True

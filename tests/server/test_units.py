@@ -108,3 +108,62 @@ def test_stream_stops_the_producer_when_the_reader_leaves():
     while not finished and time.monotonic() < deadline:
         time.sleep(0.05)
     assert finished
+
+
+def test_declare_prefixes_adds_what_a_query_uses():
+    from kg.namespace import PREFIXES
+    from server.query_text import declare_prefixes
+
+    text = "# title: x\n\nSELECT * { ?s a rer:Country ; rdfs:label \"skos:no\" ; <http://x/owl:no> ?o } # xsd:no"
+    declared = declare_prefixes(text, PREFIXES)
+    assert declared.startswith("# title: x\n\nPREFIX rer: <") and "PREFIX rdfs: <" in declared
+    assert "PREFIX skos:" not in declared and "PREFIX owl:" not in declared and "PREFIX xsd:" not in declared
+    assert declared.endswith(text.split("\n\n", 1)[1])
+    already = "PREFIX rdfs: <http://other/>\nSELECT * { ?s rdfs:label ?o }"
+    assert declare_prefixes(already, PREFIXES) == already
+
+
+def test_update_dataset_becomes_using_clauses():
+    from server.errors import ApiError
+    from server.updates import with_dataset
+
+    update = ('INSERT DATA { <http://a> <http://b> "WHERE {" } ;\n'
+              "DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } # WHERE\nWHERE { ?s ?p ?o FILTER EXISTS { ?s ?p ?x } }")
+    rewritten = with_dataset(update, ["http://g/1"], ["http://g/2"])
+    assert rewritten.count("USING <http://g/1> USING NAMED <http://g/2> WHERE {") == 1
+    assert rewritten.replace("USING <http://g/1> USING NAMED <http://g/2> ", "") == update
+    assert with_dataset(update, [], []) == update
+    for refused in ("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                    "DELETE { ?s ?p ?o } USING <http://g> WHERE { ?s ?p ?o }",
+                    "DELETE WHERE { ?s ?p ?o }"):
+        with pytest.raises(ApiError) as caught:
+            with_dataset(refused, ["http://g/1"], [])
+        assert caught.value.status == 400
+
+
+def test_worker_answers_over_a_pipe():
+    """The worker code itself, on a thread of this process: head, chunks, end."""
+    from multiprocessing import Pipe
+
+    from server.query_worker import Worker
+
+    store = ox.Store()
+    store.update("INSERT DATA { <http://e/a> <http://e/p> 1, 2, 3 }")
+    ours, theirs = Pipe()
+    worker = Worker(theirs, store)
+    job = {"store": "", "query": "SELECT ?o WHERE { ?s ex:p ?o } ORDER BY ?o", "base_iri": None,
+           "prefixes": {"ex": "http://e/"}, "default_graphs": None, "named_graphs": None,
+           "union_default_graph": False, "formats": {"select": "csv", "ask": "json", "graph": None},
+           "max_results": 2, "columns": None, "limit": None}
+    worker.run(job)
+    messages = []
+    while ours.poll(1):
+        messages.append(ours.recv())
+    assert messages[0] == ("head", {"kind": "select", "variables": ["o"], "truncated": True})
+    assert b"".join(m[1] for m in messages if m[0] == "chunk").decode().split() == ["o", "1", "2"]
+    assert messages[-1] == ("end",)
+    worker.run({**job, "query": "CONSTRUCT WHERE { ?s ?p ?o }"})
+    assert ours.recv() == ("unacceptable", "graph")
+    worker.run({**job, "query": "SELECT ?o WHERE {"})
+    tag, kind, message = ours.recv()
+    assert (tag, kind) == ("error", "syntax") and message.startswith("SPARQL syntax error")
