@@ -195,7 +195,10 @@ class _OxigraphBackend:
 
     def _quads(self, s, p, o) -> Iterator[Any]:
         graph = self.graph
-        return (q for q in self.native.quads_for_pattern(s, p, o) if q.graph_name != graph)
+        quads = self.native.quads_for_pattern(s, p, o)
+        if not self.native.contains_named_graph(graph):
+            return quads
+        return (q for q in quads if q.graph_name != graph)
 
     def instances(self, cls: Term) -> Iterator[Term]:
         return (q.subject for q in self._quads(None, self._to_ox(RDF.type), cls))
