@@ -73,7 +73,6 @@ elif mode == "queries":
         for _ in range(n):
             t = time.perf_counter(); fn(); times.append(time.perf_counter() - t)
         return statistics.median(times)
-    import statistics
     for name, store in stores.items():
         kg = KnowledgeGraph(store)
         out[f"{name}_intra"] = median(lambda: kg.run("intra_bloc_trade", bloc="EAEU"))

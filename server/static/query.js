@@ -208,5 +208,6 @@
       catalogList.appendChild(el("li", { class: "note" }, "The catalog could not be loaded."));
     });
 
+  // The editor, for the browser console and the browser tests.
   window.kgYasgui = yasgui;
 })();

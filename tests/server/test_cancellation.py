@@ -81,7 +81,7 @@ def test_runaway_query_is_killed_while_others_are_served(limited):
     for thread in others:
         thread.join(TIMEOUT)
     assert [status for status, _ in answers] == [200] * 4
-    assert max(seconds for _, seconds in answers) < 1.5
+    assert max(seconds for _, seconds in answers) < 2
 
     slow.join(TIMEOUT)
     assert outcome["status"] in (503, 504)
