@@ -14,15 +14,38 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+from rdflib.namespace import DCAT, FOAF, OWL, VOID, XSD
+from rdflib.namespace import DCTERMS as _DCTERMS, PROV as _PROV, RDF as _RDF, RDFS as _RDFS
+from rdflib.namespace import SKOS as _SKOS
+
+class TermCache(Namespace):
+    """A Namespace that makes each term once: loaders ask for the same
+    predicates millions of times, and a fresh URIRef costs a validation."""
+
+    _terms: dict[str, URIRef] = {}
+
+    def term(self, name: str) -> URIRef:
+        key = self + name
+        term = TermCache._terms.get(key)
+        if term is None:
+            term = TermCache._terms[key] = URIRef(key)
+        return term
+
 
 DEFAULT_BASE = "https://w3id.org/regecon/"
 BASE = os.environ.get("KG_BASE_IRI", DEFAULT_BASE)
 if not BASE.endswith(("/", "#")):
     BASE += "/"
 
+# Standard vocabularies used on hot write paths, as caching namespaces.
+RDF = TermCache(str(_RDF))
+RDFS = TermCache(str(_RDFS))
+SKOS = TermCache(str(_SKOS))
+DCTERMS = TermCache(str(_DCTERMS))
+PROV = TermCache(str(_PROV))
+
 #: Ontology terms (classes, properties, concept schemes): ``<BASE>ontology#Term``.
-RER = Namespace(BASE + "ontology#")
+RER = TermCache(BASE + "ontology#")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 #: Entities (countries, blocs, observations, claims, ...): ``<BASE>id/...``.
 ID = Namespace(BASE + "id/")
@@ -33,8 +56,8 @@ META_GRAPH = GRAPH["meta"]
 DERIVED_GRAPH = GRAPH["derived"]
 INFERRED_GRAPH = GRAPH["inferred"]
 
-QB = Namespace("http://purl.org/linked-data/cube#")
-ORG = Namespace("http://www.w3.org/ns/org#")
+QB = TermCache("http://purl.org/linked-data/cube#")
+ORG = TermCache("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 TIME = Namespace("http://www.w3.org/2006/time#")
 SDMX_DIM = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")

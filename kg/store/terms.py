@@ -18,8 +18,24 @@ def named_node(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
+_converted: dict = {}
+
+
 def to_ox(term: Identifier):
-    """rdflib term -> pyoxigraph term."""
+    """rdflib term -> pyoxigraph term (IRIs and short literals are cached:
+    codes, years and predicates repeat on every row of a bulk load)."""
+    cached = _converted.get(term)
+    if cached is not None:
+        return cached
+    converted = _convert(term)
+    if isinstance(term, URIRef) or (isinstance(term, Literal) and len(term) < 16):
+        if len(_converted) > 500_000:
+            _converted.clear()
+        _converted[term] = converted
+    return converted
+
+
+def _convert(term: Identifier):
     if isinstance(term, URIRef):
         return named_node(str(term))
     if isinstance(term, Literal):
