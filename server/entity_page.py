@@ -59,6 +59,8 @@ class ClaimView:
     speaker: Value | None
     document: Value | None
     date: str | None
+    #: Quality flags on the claim: (kind, detail), what the text states that cannot be right.
+    flags: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -182,13 +184,22 @@ def _claims(rows: list[dict], root: str) -> list[ClaimView]:
     for row in rows:
         key = str(row["claim"])
         if key in seen:
+            _add_flag(seen[key], row)
             continue
         seen[key] = ClaimView(
             Value(row["claim"], None, root), _text(row.get("type")), _text(row.get("quote")),
             Value(row["speaker"], _text(row.get("speakerLabel")), root) if row.get("speaker") is not None else None,
             Value(row["document"], _text(row.get("documentTitle")), root) if row.get("document") is not None else None,
             _text(row.get("date")))
+        _add_flag(seen[key], row)
     return list(seen.values())
+
+
+def _add_flag(view: ClaimView, row: dict) -> None:
+    if row.get("flagKind") is not None:
+        flag = (str(row["flagKind"]), _text(row.get("flagDetail")) or "")
+        if flag not in view.flags:
+            view.flags.append(flag)
 
 
 def load(store: Store, iri: URIRef, root: str, page_url: str) -> EntityPage:

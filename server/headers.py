@@ -7,9 +7,12 @@ relaxes one thing for its editor (see :data:`EDITOR_CSP`).
 """
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
-EXPOSED = "X-KG-Result-Truncated, Content-Type, Content-Length, Vary"
+EXPOSED = "X-KG-Result-Truncated, X-KG-Build, Content-Type, Content-Length, Vary"
+#: Names the build a response was computed from, so that clients (and the
+#: reliability tests) can tell which store answered across a rebuild.
+BUILD_HEADER = "X-KG-Build"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 #: The query page runs YASGUI, whose column resizer for result tables adds
@@ -29,6 +32,9 @@ def _add(response: Response) -> Response:
         response.headers["Access-Control-Max-Age"] = "86400"
     if request.endpoint != "static":
         response.vary.add("Accept")
+    served = g.get("kg_served")
+    if served is not None and served.build_id:
+        response.headers[BUILD_HEADER] = served.build_id
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     if response.mimetype == "text/html":

@@ -206,12 +206,23 @@ def _exit_with_parent(parent: int) -> None:
             os._exit(0)
 
 
+#: Stack of the thread that parses and evaluates queries. The engine recurses
+#: once per level of nesting (groups, parentheses, chains of `||` or UNION), and
+#: on the default 8 MiB stack a query of a few thousand levels, well within
+#: KG_MAX_QUERY_LENGTH, overflows it and kills the process with SIGSEGV. The
+#: size is reserved address space; only what a query really uses is committed.
+QUERY_STACK_SIZE = 256 * 1024 * 1024
+
+
 def main(argv: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when workers end
     conn = Connection(int(argv[1]))
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     conn.send(("ready", os.getpid()))
-    Worker(conn).serve()
+    threading.stack_size(QUERY_STACK_SIZE)
+    serving = threading.Thread(target=Worker(conn).serve, name="kg-query")
+    serving.start()
+    serving.join()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 from pyparsing import ParseResults
 from rdflib import URIRef, Variable
-from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.namespace import PREFIXES
@@ -37,6 +37,27 @@ def check(text: str, allowlist: frozenset[str], facts: QueryFacts | None = None)
             f"({exc}); federated queries are limited to the endpoints in KG_SERVICE_ALLOWLIST") from None
     prologue, body = tree[0], tree[1]
     prefixes, base = _prologue(prologue)
+    _check_services(body, allowlist, prefixes, base)
+
+
+def check_update(text: str, allowlist: frozenset[str]) -> None:
+    """The same rule for an update: each operation's SERVICE endpoints,
+    resolved with the prefixes and base declared before it, must be allowed."""
+    if not QueryFacts(text).mentions_service:
+        return
+    try:
+        tree = parseUpdate(text)
+    except Exception as exc:  # as in `check`: an update we cannot read is not verified
+        raise ServiceRefused(
+            "the update mentions SERVICE but its SERVICE clauses could not be checked "
+            f"({exc}); federated calls are limited to the endpoints in KG_SERVICE_ALLOWLIST") from None
+    prefixes, base = dict(PREFIXES), None
+    for prologue, operation in zip(tree["prologue"], tree["request"]):
+        prefixes, base = _prologue(prologue, prefixes, base)
+        _check_services(operation, allowlist, prefixes, base)
+
+
+def _check_services(body, allowlist: frozenset[str], prefixes: Mapping[str, str], base: str | None) -> None:
     for term in _service_terms(body):
         if isinstance(term, Variable):
             raise ServiceRefused(f"SERVICE ?{term} is not allowed: the endpoint must be a fixed IRI "
@@ -48,9 +69,9 @@ def check(text: str, allowlist: frozenset[str], facts: QueryFacts | None = None)
                                  f"(allowed endpoints, from KG_SERVICE_ALLOWLIST: {allowed})")
 
 
-def _prologue(prologue) -> tuple[dict[str, str], str | None]:
-    prefixes = dict(PREFIXES)
-    base = None
+def _prologue(prologue, prefixes: Mapping[str, str] | None = None,
+              base: str | None = None) -> tuple[dict[str, str], str | None]:
+    prefixes = dict(PREFIXES if prefixes is None else prefixes)
     for decl in prologue:
         if getattr(decl, "name", None) == "PrefixDecl":
             prefixes[decl.get("prefix") or ""] = str(decl["iri"])

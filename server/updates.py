@@ -10,10 +10,15 @@ An update's relative IRIs are resolved against the endpoint's IRI, and the
 prefixes of the endpoint are predeclared, as for queries. The protocol's
 ``using-graph-uri`` and ``using-named-graph-uri`` become ``USING`` and
 ``USING NAMED`` clauses of every operation that has a WHERE clause.
+
+Nothing in an update may make the server fetch a URL of the client's choosing:
+LOAD is refused (403), and SERVICE follows the rule for queries
+(``KG_SERVICE_ALLOWLIST``, 400 otherwise).
 """
 from __future__ import annotations
 
 import hmac
+import re
 
 import pyoxigraph as ox
 from flask import Response, request, url_for
@@ -21,11 +26,16 @@ from flask import Response, request, url_for
 from kg.errors import QueryError, StoreError
 from kg.namespace import PREFIXES
 from kg.store.oxigraph import OxigraphStore
+from server import service_policy
 from server.errors import ApiError, syntax_error
 from server.protocol import Operation
-from server.query_text import blank, top_level_words
+from server.query_text import blank, skeleton, top_level_words
 from server.state import state
 from server.store_access import served
+
+
+#: The LOAD keyword, in an update's skeleton (strings, IRIs and comments blanked).
+_LOAD = re.compile(r"(?<![\w:?$.\-])LOAD(?![\w:\-])", re.I)
 
 
 def _iris(values: list[str], name: str) -> list[str]:
@@ -84,6 +94,10 @@ def apply(op: Operation) -> Response:
     if len(original) > settings.max_query_length:
         raise ApiError(413, f"the update is {len(original)} characters long; the limit is "
                             f"{settings.max_query_length} (KG_MAX_QUERY_LENGTH)")
+    if _LOAD.search(skeleton(original)):
+        raise ApiError(403, "LOAD is not allowed on this endpoint: it would make the server fetch the "
+                            "document the update names. Add data with `kg load` on the server's host.")
+    service_policy.check_update(original, settings.service_allowlist)
     target = served()
     if not target.writable:
         raise ApiError(501, "updates are not supported on a data directory: the served store is "

@@ -124,3 +124,22 @@ def test_page_escapes_everything(hostile):
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     assert "</script" not in block.lower() and "<" not in block
     assert json.loads(block)["name"] == '<script>alert("x")</script> & Co'
+
+
+def test_quality_flags_show_on_the_claims_they_concern(tmp_path):
+    """The seed article's forecast 'in 2003' (written in 2024) is shown with its flag."""
+    from pathlib import Path
+
+    from kg.build import build as build_graph, load as load_files
+    from kg.store.layout import DataDir
+
+    seeds = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+    if not seeds.exists():
+        pytest.skip("../shared/seeds not available")
+    directory = DataDir(tmp_path / "kg")
+    build_graph(directory, only=["ontology", "countries", "blocs"])
+    load_files(directory, sorted(seeds.glob("*.txt")))
+    with LiveServer(create_app(data_dir=directory)) as server:
+        html = _get(server.url + "/id/bloc/EAEU", HTML).text
+    assert "Flag: forecast-year-before-publication" in html
+    assert "2003" in html
