@@ -62,3 +62,11 @@ def load(data_dir: DataDir, files: Iterable[Path], *, layout: str | None = None,
     makers = [m for path in files for m in sources_for_file(Path(path), layout=layout)]
     with data_dir.staged(from_current=True) as store:
         return write_all(store, makers, progress)
+
+
+def load_into(store: Store, files: Iterable[Path], *, layout: str | None = None,
+              progress: Progress | None = None) -> dict[str, int]:
+    """Add files to a store that manages its own atomicity (a remote store
+    replaces each named graph in one step)."""
+    makers = [m for path in files for m in sources_for_file(Path(path), layout=layout)]
+    return write_all(store, makers, progress)

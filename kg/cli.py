@@ -20,6 +20,29 @@ data_dir_option = click.option(
     help="Directory holding the built store (default: ./var/kg).")
 
 
+store_option = click.option(
+    "--store", "store_url", default=None, envvar="KG_STORE_URL", show_envvar=True,
+    help="SPARQL query endpoint of a remote store (e.g. http://HOST:7878/query) instead of the "
+         "embedded one; credentials from KG_STORE_USER/KG_STORE_PASSWORD or KG_STORE_TOKEN.")
+
+
+def _remote(store_url: str):
+    """A remote store for `--store URL`, with credentials from the environment only."""
+    import os
+
+    from kg.store import open_remote
+
+    user, password = os.environ.get("KG_STORE_USER"), os.environ.get("KG_STORE_PASSWORD")
+    return open_remote(store_url, auth=(user, password) if user else None,
+                       token=os.environ.get("KG_STORE_TOKEN"),
+                       update_url=os.environ.get("KG_STORE_UPDATE_URL"),
+                       graph_store_url=os.environ.get("KG_STORE_GRAPH_STORE_URL"))
+
+
+def _reader(data_dir: Path | None, store_url: str | None):
+    return _remote(store_url) if store_url else DataDir(data_dir).open()
+
+
 class KGGroup(click.Group):
     """Turns the toolkit's own errors into one clear line and exit status 2."""
 
@@ -43,36 +66,48 @@ def _progress(message: str) -> None:
 
 @main.command()
 @data_dir_option
+@store_option
 @click.option("--source", "sources", multiple=True, help="Build only this source (repeatable).")
 @click.option("--articles", "article_dirs", multiple=True,
               type=click.Path(exists=True, path_type=Path),
               help="Also ingest the articles in this folder (repeatable).")
-def build(data_dir: Path | None, sources: tuple[str, ...], article_dirs: tuple[Path, ...]) -> None:
-    """Build the default graph into a fresh store and swap it in atomically."""
+def build(data_dir: Path | None, store_url: str | None, sources: tuple[str, ...],
+          article_dirs: tuple[Path, ...]) -> None:
+    """Build the default graph into a fresh store and swap it in atomically
+    (on a remote store: each source's graph is replaced atomically)."""
     from kg.sources import default_sources
 
     started = time.perf_counter()
     plan = default_sources(only=sources or None, article_dirs=article_dirs)
     with click.progressbar(length=len(plan) + 1, label="building", file=sys.stderr,
                            item_show_func=lambda m: m or "") as bar:
-        counts = builder.build(DataDir(data_dir), sources=plan,
-                               progress=lambda message: bar.update(1, message))
+        step = lambda message: bar.update(1, message)
+        if store_url:
+            counts = builder.write_all(_remote(store_url), plan, step)
+        else:
+            counts = builder.build(DataDir(data_dir), sources=plan, progress=step)
     click.echo(f"built {sum(counts.values())} triples in {len(counts)} graphs "
                f"in {time.perf_counter() - started:.1f}s", err=True)
 
 
 @main.command()
 @data_dir_option
+@store_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--layout", help="Trade table layout, when detection is not enough.")
-def load(data_dir: Path | None, files: tuple[Path, ...], layout: str | None) -> None:
+def load(data_dir: Path | None, store_url: str | None, files: tuple[Path, ...],
+         layout: str | None) -> None:
     """Add source files, each into its own named graph (re-loading replaces it)."""
-    counts = builder.load(DataDir(data_dir), files, layout=layout, progress=_progress)
+    if store_url:
+        counts = builder.load_into(_remote(store_url), files, layout=layout, progress=_progress)
+    else:
+        counts = builder.load(DataDir(data_dir), files, layout=layout, progress=_progress)
     click.echo(f"loaded {sum(counts.values())} triples", err=True)
 
 
 @main.command()
 @data_dir_option
+@store_option
 @click.argument("sparql_text", required=False)
 @click.option("-f", "--file", "query_file",
               help="A catalog query: a .rq file or a catalog name such as bloc_members.")
@@ -80,7 +115,7 @@ def load(data_dir: Path | None, files: tuple[Path, ...], layout: str | None) -> 
               help="Parameter of a catalog query (repeatable).")
 @click.option("--format", "fmt", default="table",
               type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld"]))
-def query(data_dir: Path | None, sparql_text: str | None, query_file: str | None,
+def query(data_dir: Path | None, store_url: str | None, sparql_text: str | None, query_file: str | None,
           params: tuple[str, ...], fmt: str) -> None:
     """Run a SPARQL query, or a catalog query with -f and --param."""
     from kg.api import KnowledgeGraph
@@ -93,7 +128,7 @@ def query(data_dir: Path | None, sparql_text: str | None, query_file: str | None
         if not sep:
             raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--param")
         values[key.strip()] = value
-    kg = KnowledgeGraph(DataDir(data_dir).open())
+    kg = KnowledgeGraph(_reader(data_dir, store_url))
     if query_file:
         result = kg.run_named(query_file, values)
     else:
@@ -116,10 +151,11 @@ def query(data_dir: Path | None, sparql_text: str | None, query_file: str | None
 
 @main.command()
 @data_dir_option
+@store_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
-def stats(data_dir: Path | None, as_json: bool) -> None:
+def stats(data_dir: Path | None, store_url: str | None, as_json: bool) -> None:
     """Triples per named graph and instances per class."""
-    store = DataDir(data_dir).open()
+    store = _reader(data_dir, store_url)
     graphs = store.query(sparql.load("graph_stats"))
     by_graph = [(str(r["graph"]), int(r["triples"])) for r in graphs]
     by_class = [(str(r["class"]), int(r["instances"])) for r in store.query(sparql.load("class_stats"))]
@@ -145,14 +181,15 @@ def _iri(value):
 
 @main.command()
 @data_dir_option
+@store_option
 @click.option("--format", "fmt", default="nquads",
               type=click.Choice(["nquads", "trig", "turtle", "ntriples", "jsonld", "csv"]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
-def export(data_dir: Path | None, fmt: str, output: Path | None) -> None:
+def export(data_dir: Path | None, store_url: str | None, fmt: str, output: Path | None) -> None:
     """Dump the whole graph (N-Quads/TriG keep the named graphs), or with
     `--format csv -o FILE` a tidy CSV of every trade figure plus CSVW metadata."""
-    store = DataDir(data_dir).open()
+    store = _reader(data_dir, store_url)
     if fmt == "csv":
         from kg import tidy
 
@@ -186,10 +223,14 @@ def extract(files: tuple[Path, ...], as_json: bool) -> None:
 
 @main.command()
 @data_dir_option
+@store_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def ingest(data_dir: Path | None, files: tuple[Path, ...]) -> None:
+def ingest(data_dir: Path | None, store_url: str | None, files: tuple[Path, ...]) -> None:
     """Add articles (files or folders), each in its own named graph with its claims."""
-    counts = builder.load(DataDir(data_dir), files, progress=_progress)
+    if store_url:
+        counts = builder.load_into(_remote(store_url), files, progress=_progress)
+    else:
+        counts = builder.load(DataDir(data_dir), files, progress=_progress)
     click.echo(f"ingested {len(counts) - 1} article(s), {sum(counts.values())} triples", err=True)
 
 
@@ -203,13 +244,17 @@ def list_queries() -> None:
 
 @main.command()
 @data_dir_option
+@store_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(data_dir: Path | None, host: str, port: int, threads: int) -> None:
+def serve(data_dir: Path | None, store_url: str | None, host: str, port: int, threads: int) -> None:
     """Serve the graph over HTTP (building the default graph first if there is none)."""
     from server.wsgi import run
 
+    if store_url:
+        run(None, host=host, port=port, threads=threads, store=_remote(store_url))
+        return
     directory = DataDir(data_dir)
     if directory.current() is None:
         click.echo("no graph built yet: building the default graph first", err=True)

@@ -7,8 +7,6 @@ import csv
 import json
 from pathlib import Path
 
-from rdflib import Literal
-
 from kg import sparql
 from kg.namespace import BASE
 from kg.store.base import Store

@@ -18,17 +18,22 @@ log = logging.getLogger(__name__)
 
 
 def run(directory: DataDir | str | Path | None, host: str = "127.0.0.1", port: int = 8000,
-        threads: int = 8, config: dict[str, Any] | None = None) -> None:
-    """Serve the current build of `directory` until interrupted."""
+        threads: int = 8, config: dict[str, Any] | None = None, store: Any = None) -> None:
+    """Serve the current build of `directory` (or the given store, such as a
+    remote SPARQL store) until interrupted."""
     import waitress
 
     from server.app import create_app
 
-    app = create_app(data_dir=directory, config=config)
+    if store is not None:
+        app = create_app(store=store, config=config)
+        what = "the given store"
+    else:
+        app = create_app(data_dir=directory, config=config)
+        what = str(app.extensions["kg"].holder.data_dir.path)
     settings = app.extensions["kg"].settings
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    log.info("serving %s on http://%s:%s/ with %d threads", app.extensions["kg"].holder.data_dir.path,
-             host, port, threads)
+    log.info("serving %s on http://%s:%s/ with %d threads", what, host, port, threads)
     waitress.serve(app, host=host, port=port, threads=threads, ident="regecon-kg",
                    max_request_body_size=settings.max_body_size,
                    # A slow client makes the response thread wait (and with it the

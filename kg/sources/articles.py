@@ -3,7 +3,6 @@ claims extracted from it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import chain
 from pathlib import Path
 
 from kg import __version__

@@ -6,8 +6,9 @@ and each of those is a field of :class:`Dialect`:
 
 * where the update and graph-store endpoints live, given the query endpoint;
 * whether the default graph can be made the union of the named graphs per
-  request (Oxigraph's ``union-default-graph`` parameter), already is (Virtuoso),
-  or cannot be (most others);
+  request (Oxigraph's ``union-default-graph`` parameter) or already is
+  (Virtuoso, GraphDB/RDF4J; Neptune too), which matters only when the store
+  is asked to use the engine's own union (``union="native"``);
 * which named graphs belong to the engine itself rather than to the user
   (Virtuoso's system graphs), so that they are left out of ``graphs()`` and of
   the emulated union default graph;
@@ -117,8 +118,9 @@ class Dialect:
     name: str
     endpoints: Callable[[str, bool], Endpoints] = _same_url
     #: Request parameters that make the default graph the union of the named
-    #: graphs; None when the engine offers no such switch.
-    union_params: tuple[tuple[str, str], ...] | None = None
+    #: graphs, sent with union="native" (none where the engine's default graph
+    #: already is the union, by nature or by its configuration).
+    union_params: tuple[tuple[str, str], ...] = ()
     #: The engine's default graph already is the union of all graphs (and
     #: stays so even when `union_default_graph=False` is asked for).
     default_graph_is_union: bool = False
@@ -153,7 +155,6 @@ OXIGRAPH = Dialect(
 VIRTUOSO = Dialect(
     "virtuoso",
     endpoints=_virtuoso_endpoints,
-    union_params=(),
     default_graph_is_union=True,
     system_graph_prefixes=(
         "http://www.openlinksw.com/",
@@ -171,7 +172,8 @@ VIRTUOSO = Dialect(
 
 FUSEKI = Dialect("fuseki", endpoints=_fuseki_endpoints, list_graphs=LIST_GRAPHS_SCAN)
 
-GRAPHDB = Dialect("graphdb", endpoints=_graphdb_endpoints, list_graphs=LIST_GRAPHS_SCAN)
+GRAPHDB = Dialect("graphdb", endpoints=_graphdb_endpoints, list_graphs=LIST_GRAPHS_SCAN,
+                  default_graph_is_union=True)
 
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (GENERIC, OXIGRAPH, VIRTUOSO, FUSEKI, GRAPHDB)}
 

@@ -13,6 +13,7 @@ is killed leaves `current` untouched; readers keep what they opened.
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import shutil
 import time
@@ -81,6 +82,7 @@ class DataDir:
             self.stores.mkdir(parents=True, exist_ok=True)
             target = self.stores / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
             current = self.current()
+            store: OxigraphStore | None = None
             try:
                 if from_current and current is not None:
                     OxigraphStore(current, read_only=True).backup(target)
@@ -91,8 +93,13 @@ class DataDir:
                 store.flush()
                 store.close()
                 del store
+            except OSError as exc:
+                # The engine reports a full disk (and other I/O failures) as a bare OSError.
+                _discard(store, target)
+                raise StoreError(f"could not write the new store in {target}: {exc}; "
+                                 "the store being served is unchanged") from exc
             except BaseException:
-                shutil.rmtree(target, ignore_errors=True)
+                _discard(store, target)
                 raise
             self._point_current_at(target)
             self._collect_garbage(keep={target, current})
@@ -116,3 +123,12 @@ class DataDir:
         for old in self.stores.iterdir():
             if old.is_dir() and old not in keep:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def _discard(store: OxigraphStore | None, target: Path) -> None:
+    """Close a staged store and delete it: the engine must let go of its files
+    first, or some survive the deletion."""
+    if store is not None:
+        store.close()
+    gc.collect()
+    shutil.rmtree(target, ignore_errors=True)

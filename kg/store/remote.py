@@ -16,16 +16,20 @@ It behaves like the embedded :class:`kg.store.oxigraph.OxigraphStore` so that
   neither close the block nor reach the query.
 * **Union default graph.** The embedded store's default graph is the union of
   the named graphs. By default this is emulated on every engine by listing the
-  named graphs (one cheap request) and passing them as ``default-graph-uri`` /
-  ``named-graph-uri``: that leaves out staging graphs of writes in progress and
-  the engine's own system graphs (Virtuoso). ``union="native"`` uses the
-  engine's own switch instead (Oxigraph's ``union-default-graph`` parameter,
-  Virtuoso's union default graph), one request fewer but staging graphs show.
-  A query with its own ``FROM``/``FROM NAMED`` keeps its dataset.
+  named graphs (a request, cached for a moment) and passing them as
+  ``default-graph-uri`` / ``named-graph-uri``: that leaves out staging graphs
+  of writes in progress and the engine's own system graphs (Virtuoso).
+  ``union="native"`` relies on the engine instead (Oxigraph's
+  ``union-default-graph`` parameter; the default graph as the engine has it
+  elsewhere, which is the union on Virtuoso, GraphDB and Neptune): no listing,
+  but staging graphs show while a write runs. A query with its own
+  ``FROM``/``FROM NAMED`` keeps its dataset.
 * **Atomic replace.** ``replace_graph`` writes into ``<graph>-staging-<uuid>``
   and then runs one ``MOVE <staging> TO <graph>`` update, which engines run
   as one transaction, so a reader sees the old graph or the new one, never a
-  mix. A failed write drops its staging graph when the server still answers;
+  mix (on Virtuoso only with serializable isolation, see
+  :mod:`kg.store.dialects`). A failed write drops its staging graph when the
+  server still answers;
   one that could not (server gone) is invisible to readers and is removed by
   :meth:`RemoteStore.collect_staging`.
 * **Failures.** Connection errors and HTTP 502/503/504 are retried with
@@ -49,11 +53,11 @@ import json
 import math
 import re
 import socket
+import threading
 import time
 import urllib.error
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
 import pyoxigraph as ox
@@ -66,12 +70,12 @@ from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFo
                                             URITooLong)
 
 from kg.errors import QueryError, StoreError
-from kg.namespace import PREFIXES
 from kg.store import dialects
 from kg.store.base import QueryResult, Triple
 from kg.store.dialects import Dialect
 from kg.store.oxigraph import DUMP_FORMATS
 from kg.store.terms import from_ox, to_ox
+from kg.sparql.syntax import QueryShape, bind_values, prefix_header, shape, sparql_term
 
 T = TypeVar("T")
 
@@ -81,208 +85,6 @@ _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _NO_GRAPH = "urn:x-kg:no-graph"
 _STAGING = re.compile(r"-staging-[0-9a-f]{32}\Z")
 _RETRY_STATUS = {502, 503, 504}
-
-# ---------------------------------------------------------------------------
-# SPARQL text: tokens, prefixes, query form, VALUES insertion
-# ---------------------------------------------------------------------------
-
-_TOKEN = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\r\n]*)
-  | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
-              | \"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
-              | '(?:[^'\\\r\n]|\\.)*'
-              | "(?:[^"\\\r\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][0-9A-Za-z_\u00B7\u00C0-\uFFFF]+)
-  | (?P<word>(?:[0-9A-Za-z_\-.:%\u00B7\u00C0-\uFFFF]|\\.)+)
-  | (?P<unterminated>["'].*)
-  | (?P<punct>.)
-""", re.VERBOSE | re.DOTALL)
-
-_FORMS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
-_VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_IRI_OK = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^<>"{}|^`\\\x00-\x20]*\Z')
-_LANG_OK = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*\Z")
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    kind: str
-    text: str
-    start: int
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.text)
-
-    def is_word(self, *words: str) -> bool:
-        return self.kind == "word" and self.text.upper() in words
-
-
-def tokenize(text: str) -> list[Token]:
-    """Split SPARQL into tokens, whitespace and comments included, so that a
-    brace inside a string, an IRI or a comment is never taken for structure.
-
-    ``<`` starts an IRI only when a valid IRI reference follows; otherwise it is
-    the less-than operator. Either way the characters skipped hold no braces."""
-    tokens = []
-    for m in _TOKEN.finditer(text):
-        tokens.append(Token(m.lastgroup or "punct", m.group(), m.start()))
-    return tokens
-
-
-def _significant(tokens: Iterable[Token]) -> list[Token]:
-    return [t for t in tokens if t.kind not in ("ws", "comment")]
-
-
-@dataclass(frozen=True)
-class QueryShape:
-    """What the store needs to know about a query's text before sending it."""
-
-    form: str | None          # SELECT, CONSTRUCT, ASK, DESCRIBE or None (not a query)
-    prefixes: frozenset[str]  # prefixes the query declares
-    has_dataset: bool         # FROM / FROM NAMED in the query
-    where_open: int | None    # index (in the token list) of the WHERE group's "{"
-    tokens: tuple[Token, ...]
-
-
-def shape(text: str) -> QueryShape:
-    tokens = tokenize(text)
-    sig = _significant(tokens)
-    prefixes: set[str] = set()
-    j = 0
-    while j < len(sig):
-        if sig[j].is_word("BASE"):
-            j += 2
-        elif sig[j].is_word("PREFIX"):
-            if j + 1 < len(sig):
-                prefixes.add(sig[j + 1].text.split(":", 1)[0])
-            j += 3
-        else:
-            break
-    if j >= len(sig) or not sig[j].is_word(*_FORMS):
-        return QueryShape(None, frozenset(prefixes), False, None, tuple(tokens))
-    form = sig[j].text.upper()
-    j += 1
-    if form == "CONSTRUCT" and j < len(sig) and sig[j].text == "{":
-        j = _after_group(sig, j)
-    has_dataset = False
-    where_open = None
-    parens = 0
-    while j < len(sig):
-        tok = sig[j]
-        if tok.text == "(":
-            parens += 1
-        elif tok.text == ")":
-            parens -= 1
-        elif tok.is_word("FROM") and parens == 0:
-            has_dataset = True
-        elif tok.text == "{" and parens == 0:
-            where_open = tokens.index(tok)
-            break
-        j += 1
-    return QueryShape(form, frozenset(prefixes), has_dataset, where_open, tuple(tokens))
-
-
-def _after_group(sig: list[Token], j: int) -> int:
-    """Index just past the group that opens at sig[j]."""
-    depth = 0
-    while j < len(sig):
-        if sig[j].text == "{":
-            depth += 1
-        elif sig[j].text == "}":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        j += 1
-    return j
-
-
-def prefix_header(declared: Iterable[str]) -> str:
-    """One line of PREFIX declarations for the standard prefixes not in `declared`.
-
-    It is a single line so that the server's line numbers in error messages
-    still match the user's text."""
-    declared = set(declared)
-    return "".join(f"PREFIX {p}: <{iri}> " for p, iri in PREFIXES.items() if p not in declared)
-
-
-def sparql_term(term: Identifier) -> str:
-    """An RDF term as SPARQL syntax, or QueryError if it cannot be one safely.
-
-    IRIs, language tags and datatypes are checked first; the serialisation is
-    then tokenized again and must be exactly one term, so no value can close a
-    block or start a new clause."""
-    if isinstance(term, URIRef):
-        if not _IRI_OK.match(str(term)):
-            raise QueryError(f"cannot bind {str(term)!r}: not an absolute IRI")
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        if term.language and not _LANG_OK.match(term.language):
-            raise QueryError(f"cannot bind a literal with language tag {term.language!r}")
-        if term.datatype is not None and not _IRI_OK.match(str(term.datatype)):
-            raise QueryError(f"cannot bind a literal with datatype {str(term.datatype)!r}")
-        text = term.n3()
-        kinds = [(t.kind, t.text) for t in _significant(tokenize(text))]
-        ok = (len(kinds) == 1 and kinds[0][0] == "string") or \
-             (len(kinds) == 3 and kinds[0][0] == "string" and kinds[1] == ("punct", "@")
-              and kinds[2][0] == "word") or \
-             (len(kinds) == 4 and kinds[0][0] == "string" and kinds[1] == kinds[2] == ("punct", "^")
-              and kinds[3][0] == "iri")
-        if not ok:
-            raise QueryError(f"cannot bind {term!r}: it does not serialise to a single literal")
-        return text
-    if isinstance(term, BNode):
-        raise QueryError("a blank node cannot be bound over SPARQL HTTP: bind an IRI or a literal")
-    raise QueryError(f"cannot bind {term!r}: not an RDF term")
-
-
-def bind_values(text: str, bindings: Mapping[str, Identifier], info: QueryShape | None = None) -> str:
-    """The query with a ``VALUES`` block for `bindings` as the first element of
-    its outermost WHERE group.
-
-    A group holding a sub-select cannot take other elements, so the sub-select
-    is wrapped in a group of its own (``{ VALUES ... { SELECT ... } }``)."""
-    if not bindings:
-        return text
-    for name in bindings:
-        if not _VARNAME.match(name):
-            raise QueryError(f"cannot bind {name!r}: not a variable name")
-    info = info or shape(text)
-    if info.where_open is None:
-        if any(t.kind == "unterminated" for t in info.tokens):
-            return text  # the server will reject it, with a better message than ours
-        raise QueryError("cannot bind parameters: the query has no WHERE group")
-    names = list(bindings)
-    terms = [sparql_term(bindings[n]) for n in names]
-    if len(names) == 1:
-        clause = f" VALUES ?{names[0]} {{ {terms[0]} }} "
-    else:
-        clause = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }} "
-    tokens = info.tokens
-    open_tok = tokens[info.where_open]
-    rest = _significant(tokens[info.where_open + 1:])
-    if rest and rest[0].is_word("SELECT"):
-        close = _matching_close(tokens, info.where_open)
-        if close is None:
-            return text
-        return (text[:open_tok.end] + clause + "{" + text[open_tok.end:tokens[close].start]
-                + "}" + text[tokens[close].start:])
-    return text[:open_tok.end] + clause + text[open_tok.end:]
-
-
-def _matching_close(tokens: tuple[Token, ...], open_index: int) -> int | None:
-    depth = 0
-    for i in range(open_index, len(tokens)):
-        if tokens[i].text == "{" and tokens[i].kind == "punct":
-            depth += 1
-        elif tokens[i].text == "}" and tokens[i].kind == "punct":
-            depth -= 1
-            if depth == 0:
-                return i
-    return None
-
 
 # ---------------------------------------------------------------------------
 # Results
@@ -509,7 +311,16 @@ class RemoteStore:
     use ``INSERT DATA``; without an update URL the store is read-only.
     `auth` is ``(user, password)`` (Basic, or Digest where the dialect says so;
     `auth_scheme` overrides), `token` a bearer token. `timeout` bounds every
-    socket operation, `retries` the extra attempts after a transient failure."""
+    socket operation of a read, `write_timeout` (default 10 minutes) the wait
+    for a write's answer, since a MOVE of a large graph takes minutes; `retries`
+    are the extra attempts after a transient failure.
+
+    `union="explicit"` lists the named graphs for each query's dataset; the list
+    is reused for `graph_cache_ttl` seconds (listing costs a scan on Oxigraph)
+    and dropped at once after this store's own writes, so a graph another
+    process creates is seen within that time. `atomic_replace=False` writes
+    straight into the target graph instead of staging and moving it: three to
+    four times faster on Oxigraph, for loads nobody reads while they run."""
 
     def __init__(self, query_url: str, *, update_url: str | None = None,
                  graph_store_url: str | None = None, auth: tuple[str, str] | None = None,
@@ -517,7 +328,8 @@ class RemoteStore:
                  dialect: str | Dialect | None = None, batch_size: int | None = None,
                  union: str = "explicit", auth_scheme: str | None = None,
                  method: str = "POST", backoff: float = 0.5, graph_prefix: str | None = None,
-                 check: bool = True) -> None:
+                 graph_cache_ttl: float = 2.0, atomic_replace: bool = True,
+                 write_timeout: float | None = None, check: bool = True) -> None:
         self.dialect = dialects.get(dialect, query_url)
         derived = self.dialect.endpoints(query_url, auth is not None)
         self.query_url = query_url
@@ -529,19 +341,21 @@ class RemoteStore:
             raise ValueError(f"auth_scheme must be 'basic' or 'digest', not {auth_scheme!r}")
         self.token = token
         self.timeout = timeout
+        self.write_timeout = write_timeout if write_timeout is not None else max(timeout, 600.0)
         self.retries = max(0, retries)
         self.backoff = backoff
         self.batch_size = batch_size or self.dialect.batch_size
         if union not in ("explicit", "native"):
             raise ValueError(f"union must be 'explicit' or 'native', not {union!r}")
-        if union == "native" and self.dialect.union_params is None:
-            raise ValueError(f"the {self.dialect.name} dialect has no native union default graph; "
-                             "use union='explicit'")
         self.union = union
         if method.upper() not in ("GET", "POST"):
             raise ValueError("method must be GET or POST (form-encoded)")
         self.method = method.upper()
         self.graph_prefix = graph_prefix
+        self.graph_cache_ttl = graph_cache_ttl
+        self.atomic_replace = atomic_replace
+        self._graph_cache: tuple[float, list[str]] | None = None
+        self._graph_cache_lock = threading.Lock()
         self._session = requests.Session()
         if token:
             self._session.headers["Authorization"] = f"Bearer {token}"
@@ -591,13 +405,16 @@ class RemoteStore:
 
     def _send(self, what: str, method: str, url: str, *, stream: bool = False,
               **kwargs: Any) -> requests.Response:
-        """One HTTP attempt; transient failures come out as _Retryable."""
+        """One HTTP attempt; transient failures come out as _Retryable. Reads
+        wait `timeout` for an answer, writes `write_timeout`."""
+        wait = self.timeout if method == "GET" else self.write_timeout
         try:
-            response = self._session.request(method, url, timeout=self.timeout, stream=stream, **kwargs)
+            response = self._session.request(method, url, timeout=(self.timeout, wait), stream=stream, **kwargs)
         except requests.exceptions.ConnectTimeout as exc:
             raise _Retryable(f"cannot connect: {exc}", maybe_applied=False) from exc
         except requests.exceptions.Timeout as exc:
-            raise StoreError(f"{what} at {url} timed out after {self.timeout} s") from exc
+            raise StoreError(f"{what} at {url} got no answer in {wait} s; it may still complete "
+                             "on the server (raise write_timeout for large graphs)") from exc
         except requests.exceptions.ConnectionError as exc:
             raise _Retryable(f"cannot connect: {exc}", maybe_applied=not _never_sent(exc)) from exc
         if response.status_code >= 400:
@@ -704,16 +521,19 @@ class RemoteStore:
         read straight from the JSON results without making rdflib terms."""
         text, form, params, header_len = self._prepare(sparql, bindings, None, None, True)
         response = self._sparql(text, "SELECT", params, header_len)
+        count = 0
         try:
             kind, variables, _, rows = _JsonResults(response).read()
             if kind != "select" or rows is None:
                 raise QueryError("select_lexical needs a SELECT query")
             for binding in rows:
+                count += 1
                 yield tuple(binding[v]["value"] if v in binding else None for v in variables)
         except (http.client.HTTPException, OSError) as exc:
             raise StoreError(f"reading results from {self.query_url} failed: {exc!r}") from exc
         finally:
             response.close()
+        self._check_complete(count, response.headers.get("X-SPARQL-MaxRows"))
 
     def _prepare(self, sparql: str, bindings: Mapping[str, Identifier] | None,
                  default_graphs: Iterable[str] | None, named_graphs: Iterable[str] | None,
@@ -735,18 +555,20 @@ class RemoteStore:
         named = [str(g) for g in named_graphs] if named_graphs is not None else None
         if default_graphs is None and info.has_dataset:
             return []
-        if default_graphs is None and not union:
+        if default_graphs is None and not union and not self.dialect.default_graph_is_union:
             return [("named-graph-uri", g) for g in named or ()]
-        if default_graphs is None and self.union == "native":
-            return list(self.dialect.union_params or ()) + [("named-graph-uri", g) for g in named or ()]
+        if default_graphs is None and union and self.union == "native":
+            return list(self.dialect.union_params) + [("named-graph-uri", g) for g in named or ()]
         published: list[str] | None = None
         if default_graphs is not None:
             default = [str(g) for g in default_graphs]
+        elif not union:
+            default = []  # the engine's default graph is the union: name an empty one instead
         else:
-            published = [str(g) for g in self.graphs()]
+            published = self._published(cached=True)
             default = published
         if named is None:
-            named = published if published is not None else [str(g) for g in self.graphs()]
+            named = published if published is not None else self._published(cached=True)
         return ([("default-graph-uri", g) for g in default or [_NO_GRAPH]]
                 + [("named-graph-uri", g) for g in named or [_NO_GRAPH]])
 
@@ -780,6 +602,11 @@ class RemoteStore:
             raise StoreError(f"reading results from {self.query_url} failed: {exc!r}") from exc
         finally:
             response.close()
+        self._check_complete(count, max_rows)
+
+    def _check_complete(self, count: int, max_rows: str | None) -> None:
+        """Engines that cut long results (Virtuoso's ResultSetMaxRows) say so only
+        in a header; a cut result must not pass for the whole answer."""
         if max_rows and max_rows.isdigit() and count >= int(max_rows):
             raise StoreError(f"{self.query_url} cut the result at {max_rows} rows (its result "
                              "size limit, e.g. Virtuoso's ResultSetMaxRows): raise the limit or page the query")
@@ -810,10 +637,24 @@ class RemoteStore:
             return False
         return self.graph_prefix is None or iri.startswith(self.graph_prefix)
 
+    def _published(self, *, cached: bool) -> list[str]:
+        now = time.monotonic()
+        with self._graph_cache_lock:
+            if cached and self._graph_cache and now - self._graph_cache[0] < self.graph_cache_ttl:
+                return self._graph_cache[1]
+        listed = sorted(g for g in set(self._all_graphs()) if self._is_published(g))
+        with self._graph_cache_lock:
+            self._graph_cache = (now, listed)
+        return listed
+
+    def _forget_graphs(self) -> None:
+        with self._graph_cache_lock:
+            self._graph_cache = None
+
     def graphs(self) -> list[URIRef]:
         """Named graphs, leaving out staging graphs of unfinished writes and the
-        engine's own system graphs."""
-        return sorted(URIRef(g) for g in set(self._all_graphs()) if self._is_published(g))
+        engine's own system graphs (always asked afresh)."""
+        return [URIRef(g) for g in self._published(cached=False)]
 
     def count(self, graph: URIRef | None = None) -> int:
         if graph is not None:
@@ -870,7 +711,10 @@ class RemoteStore:
 
     def _update(self, text: str, *, what: str = "update", idempotent: bool = True) -> None:
         url = self._require_update()
-        self._request(what, "POST", url, data={"update": text}, idempotent=idempotent).close()
+        try:
+            self._request(what, "POST", url, data={"update": text}, idempotent=idempotent).close()
+        finally:
+            self._forget_graphs()
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL 1.1 Update as given. It is retried only when it surely
@@ -896,6 +740,7 @@ class RemoteStore:
             yield held, True
 
     def _post_triples(self, graph: str, batch: list[Triple], has_blank_nodes: bool) -> None:
+        self._forget_graphs()
         body = ox.serialize([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in batch],
                             None, ox.RdfFormat.N_TRIPLES)
         if self.graph_store_url:
@@ -920,6 +765,9 @@ class RemoteStore:
         """Write into a staging graph, then MOVE it over `graph` in one update."""
         target = URIRef(str(graph))
         self._require_update()
+        if not self.atomic_replace:
+            self._update(f"DROP SILENT GRAPH {sparql_term(target)}")
+            return self.add_triples(target, triples)
         staging = URIRef(f"{target}-staging-{uuid.uuid4().hex}")
         written = 0
         try:
@@ -949,9 +797,11 @@ class RemoteStore:
                     return
             try:
                 self._send("graph swap", "POST", url, data={"update": text}).close()
+                self._forget_graphs()
                 return
             except _Retryable as exc:
                 last = exc
+        self._forget_graphs()
         if last is not None and last.maybe_applied and not self._has_triples(staging):
             return
         raise StoreError(f"replacing {target} at {url} failed after {self.retries + 1} attempt(s); "
@@ -1002,4 +852,4 @@ def open_store(url: str, **kwargs: Any) -> RemoteStore:
 
 
 __all__ = ["RemoteStore", "open_store", "bind_values", "prefix_header", "sparql_term", "shape",
-           "tokenize", "term_from_json"]
+           "term_from_json"]

@@ -6,7 +6,7 @@ from rdflib import Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import QueryError
-from kg.sparql.binding import inject_values, where_group_start
+from kg.sparql.binding import inject_values
 
 HOSTILE = [
     'x" } DROP ALL { "',
@@ -26,13 +26,19 @@ def test_hostile_literals_stay_literals(value):
 
 
 def test_block_goes_into_the_where_group_not_the_template():
-    q = 'PREFIX a: <http://x/#{}>\n# { WHERE\nCONSTRUCT { ?s ?p "WHERE {" } WHERE { ?s ?p ?o }'
+    q = 'PREFIX a: <http://x/#where>\n# { WHERE\nCONSTRUCT { ?s ?p "WHERE {" } WHERE { ?s ?p ?o }'
     bound = inject_values(q, {"s": URIRef("http://a/b")})
-    assert bound.endswith("WHERE { VALUES (?s) { (<http://a/b>) }  ?s ?p ?o }")
+    assert bound.endswith("WHERE { VALUES ?s { <http://a/b> }  ?s ?p ?o }")
 
 
 def test_select_without_where_keyword_and_where_variable():
-    assert where_group_start("SELECT ?where { ?where ?p ?o }") == len("SELECT ?where {")
+    bound = inject_values("SELECT ?where { ?where ?p ?o }", {"where": URIRef("http://a")})
+    assert bound.startswith("SELECT ?where { VALUES ?where { <http://a> }")
+
+
+def test_hostile_datatype_iris_are_refused():
+    with pytest.raises(QueryError):
+        inject_values("SELECT * { ?s ?p ?o }", {"o": Literal("x", datatype=URIRef("http://a> } } UNION {"))})
 
 
 def test_bad_variable_names_and_no_group_are_refused():

@@ -8,16 +8,13 @@ from __future__ import annotations
 import io
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from rdflib import BNode, Literal, URIRef
-from rdflib import Namespace
+from rdflib import BNode, Literal, Namespace, URIRef
 
 from kg.errors import QueryError, StoreError
-from kg.store import OxigraphStore
-from kg.store import dialects
+from kg.store import OxigraphStore, dialects
 from kg.store.remote import (RemoteStore, bind_values, open_store, prefix_header, shape, sparql_term,
                              term_from_json)
 
@@ -88,6 +85,12 @@ def test_default_graph_is_the_union_and_graph_picks_one(store):
 
 def test_default_graphs_restrict_the_dataset(store):
     assert _subjects(store.query("SELECT ?s WHERE { ?s ?p ?o }", default_graphs=[str(G2)])) == [EX + "b", EX + "c"]
+
+
+def test_without_the_union_the_default_graph_is_the_empty_one(store):
+    assert list(store.query("SELECT ?s WHERE { ?s ?p ?o }", union_default_graph=False)) == []
+    q = f"SELECT ?s WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}"
+    assert _subjects(store.query(q, union_default_graph=False)) == [EX + "a"]
 
 
 def test_a_from_clause_keeps_its_own_dataset(store):
@@ -411,10 +414,14 @@ def test_the_samples_are_not_all_empty(built_embedded):
     assert all(sizes.values()), sizes
 
 
-def test_every_catalog_query_has_a_sample():
+def test_every_local_catalog_query_has_a_sample():
+    """Queries that call out with SERVICE need the internet, which tests do not use."""
     from kg.catalog import catalog
+    from kg.store.remote import tokenize
 
-    assert set(catalog()) <= {n for n, _ in SAMPLES}
+    local = {name for name, q in catalog().items()
+             if not any(t.is_word("SERVICE") for t in tokenize(q.text))}
+    assert local <= {n for n, _ in SAMPLES}
 
 
 # -- faults -------------------------------------------------------------------
@@ -547,6 +554,50 @@ def test_dialects_classify_errors():
     assert dialects.VIRTUOSO.classify_error(500, "Virtuoso 40001 Error SR172: Transaction deadlocked") == "retry"
     assert dialects.GENERIC.classify_error(500, "SPARQL compiler") == "store"
     assert dialects.OXIGRAPH.union_params == (("union-default-graph", ""),)
-    assert dialects.GENERIC.union_params is None
+    assert dialects.VIRTUOSO.union_params == () and dialects.VIRTUOSO.default_graph_is_union
     with pytest.raises(ValueError):
-        RemoteStore("http://127.0.0.1:1/sparql", dialect="generic", union="native", check=False)
+        RemoteStore("http://127.0.0.1:1/sparql", dialect="generic", union="everything", check=False)
+
+
+class _FakeResponse(io.BytesIO):
+    def __init__(self, body: bytes, headers: dict[str, str]) -> None:
+        super().__init__(body)
+        self.headers = headers
+
+
+def test_a_result_cut_by_the_server_is_an_error_not_a_short_answer():
+    """Virtuoso truncates results at ResultSetMaxRows and says so only in the
+    X-SPARQL-MaxRows header."""
+    from kg.store.remote import _JsonResults
+
+    store = RemoteStore("http://127.0.0.1:1/sparql", dialect="virtuoso", check=False)
+    body = (b'{"head": {"link": [], "vars": ["s"]}, "results": {"distinct": false, "bindings": ['
+            + b", ".join(b'{"s": {"type": "uri", "value": "http://example.org/%d"}}' % i for i in range(5))
+            + b"]}}")
+    for limit, fails in (("5", True), ("6", False)):
+        response = _FakeResponse(body, {"X-SPARQL-MaxRows": limit})
+        kind, variables, _, bindings = _JsonResults(response, chunk=7).read()
+        rows = store._rows(response, variables, bindings, limit)
+        if fails:
+            with pytest.raises(StoreError, match="cut the result at 5 rows"):
+                list(rows)
+        else:
+            assert [str(r["s"]) for r in rows] == [f"{EX}{i}" for i in range(5)]
+    store._sparql = lambda *args: _FakeResponse(body, {"X-SPARQL-MaxRows": "5"})  # type: ignore[method-assign]
+    with pytest.raises(StoreError, match="cut the result"):
+        list(store.select_lexical("SELECT ?s WHERE { ?s ?p ?o }", None))
+
+
+def test_json_results_stream_across_small_reads():
+    from kg.store.remote import _JsonResults
+
+    body = ('{"results": {"bindings": [{"o": {"type": "literal", "value": "a \\" } ] é"}}]}, '
+            '"head": {"vars": ["o"]}}').encode()
+    kind, variables, _, bindings = _JsonResults(io.BytesIO(body), chunk=3).read()
+    assert (kind, variables) == ("select", ["o"])
+    assert [b["o"]["value"] for b in bindings] == ['a " } ] é']
+    body = b'{"head": {"vars": ["o"]}, "results": {"bindings": [{"o": {"type": "uri", "value": "x:1"}}, ' \
+           b'{"o": {"type": "uri", "value": "x:2"}}]}}'
+    kind, variables, _, bindings = _JsonResults(io.BytesIO(body), chunk=2).read()
+    assert [b["o"]["value"] for b in bindings] == ["x:1", "x:2"]
+    assert _JsonResults(io.BytesIO(b'{"head": {}, "boolean": true}'), chunk=1).read()[2] is True
