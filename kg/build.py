@@ -15,6 +15,7 @@ from kg.namespace import META_GRAPH, PROV
 from kg.provenance import activity_for, describe
 from kg.sources import SourceGraph, default_sources, sources_for_file
 from kg.store.base import Store
+from kg.store.oxigraph import OxigraphStore
 from kg.store.layout import DataDir
 
 Progress = Callable[[str], None]
@@ -42,6 +43,14 @@ def write_all(store: Store, sources: Iterable[Callable[[], SourceGraph]],
     counts["derived"] = derived.rebuild(store)
     if progress:
         progress(f"derived: {counts['derived']} triples")
+    if isinstance(store, OxigraphStore):
+        # Materialisation reads the whole store; on the embedded engine it runs
+        # natively and fast. Remote stores get it from `kg infer` on demand.
+        from kg.quality import infer
+
+        counts["inferred"] = infer(store)
+        if progress:
+            progress(f"inferred: {counts['inferred']} triples")
     return counts
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -30,6 +31,7 @@ from kg.areas import AGGREGATE_CODES, area_iri, is_country
 from kg.errors import QueryError
 from kg.namespace import XSD, bloc, country, flow, product
 from kg.sources.base import ROOT
+from kg.sources.trade.records import FLOWS
 from kg.store.base import QueryResult
 
 QUERIES_DIR = ROOT / "queries"
@@ -64,6 +66,13 @@ def _area(value: str) -> URIRef:
     return area_iri(value.upper() if len(value) == 3 and value.upper() in AGGREGATE_CODES else value)
 
 
+def _flow(value: str) -> URIRef:
+    code = value.strip().lower()
+    if code not in FLOWS:
+        raise QueryError(f"unknown flow {value!r}: give one of {', '.join(FLOWS)}")
+    return flow(code)
+
+
 def _iri(value: str) -> URIRef:
     if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
         raise QueryError(f"not an absolute IRI: {value!r}")
@@ -79,7 +88,7 @@ PARAM_TYPES = {
     "country": _country,
     "bloc": lambda v: bloc(v.strip()),
     "area": _area,
-    "flow": lambda v: flow(v.strip().lower()),
+    "flow": _flow,
     "product": lambda v: product(v.strip()),
     "iri": _iri,
     "limit": _integer,
@@ -141,6 +150,8 @@ class NamedQuery:
                 limit = int(term)
                 if limit < 0:
                     raise QueryError(f"parameter {p.name}: must not be negative")
+                if limit > sys.maxsize:
+                    raise QueryError(f"parameter {p.name}: must be at most {sys.maxsize}")
             else:
                 bindings[p.variable] = term
         return bindings, limit

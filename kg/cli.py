@@ -79,7 +79,7 @@ def build(data_dir: Path | None, store_url: str | None, sources: tuple[str, ...]
 
     started = time.perf_counter()
     plan = default_sources(only=sources or None, article_dirs=article_dirs)
-    with click.progressbar(length=len(plan) + 1, label="building", file=sys.stderr,
+    with click.progressbar(length=len(plan) + 2, label="building", file=sys.stderr,
                            item_show_func=lambda m: m or "") as bar:
         step = lambda message: bar.update(1, message)
         if store_url:
@@ -232,6 +232,56 @@ def ingest(data_dir: Path | None, store_url: str | None, files: tuple[Path, ...]
     else:
         counts = builder.load(DataDir(data_dir), files, progress=_progress)
     click.echo(f"ingested {len(counts) - 1} article(s), {sum(counts.values())} triples", err=True)
+
+
+@main.command()
+@data_dir_option
+@store_option
+@click.option("--max-records", default=20_000, show_default=True,
+              help="Individuals per class handed to HermiT (the rest is checked by SPARQL).")
+def check(data_dir: Path | None, store_url: str | None, max_records: int) -> None:
+    """Check the graph against the ontology with HermiT; non-zero exit when inconsistent."""
+    from kg.quality import check as run_check
+
+    report = run_check(_reader(data_dir, store_url), max_records=max_records)
+    click.echo(report.text())
+    sys.exit(report.exit_code)
+
+
+@main.command()
+@data_dir_option
+def infer(data_dir: Path | None) -> None:
+    """Materialise the OWL 2 RL consequences queries need into the `inferred` graph
+    (also done by every build and load)."""
+    from kg.quality import infer as run_infer
+
+    with DataDir(data_dir).staged(from_current=True) as store:
+        count = run_infer(store)
+    click.echo(f"inferred graph: {count} triples", err=True)
+
+
+@main.command()
+@data_dir_option
+@store_option
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the standard SHACL validation report (Turtle) to this file.")
+@click.option("--mirror-ratio", default=1.5, show_default=True,
+              help="Largest accepted ratio between mirror statistics (either way).")
+@click.option("--claim-tolerance", default=0.05, show_default=True,
+              help="Largest accepted relative gap between a claimed and an official figure.")
+def validate(data_dir: Path | None, store_url: str | None, report_path: Path | None,
+             mirror_ratio: float, claim_tolerance: float) -> None:
+    """Validate with the SHACL shapes and the quality rules; non-zero exit on violations
+    (warnings do not fail)."""
+    from kg.quality import validate as run_validate
+
+    report = run_validate(_reader(data_dir, store_url), mirror_ratio=mirror_ratio,
+                          claim_tolerance=claim_tolerance)
+    click.echo(report.text())
+    if report_path:
+        report.graph.serialize(report_path, format="turtle", encoding="utf-8")
+        click.echo(f"SHACL report written to {report_path}", err=True)
+    sys.exit(report.exit_code)
 
 
 @main.command(name="queries")

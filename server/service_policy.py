@@ -52,7 +52,8 @@ def check_update(text: str, allowlist: frozenset[str]) -> None:
             "the update mentions SERVICE but its SERVICE clauses could not be checked "
             f"({exc}); federated calls are limited to the endpoints in KG_SERVICE_ALLOWLIST") from None
     prefixes, base = dict(PREFIXES), None
-    for prologue, operation in zip(tree["prologue"], tree["request"]):
+    # The parser gives one prologue per operation, and one more after the last `;`.
+    for prologue, operation in zip(tree["prologue"], tree["request"], strict=False):
         prefixes, base = _prologue(prologue, prefixes, base)
         _check_services(operation, allowlist, prefixes, base)
 

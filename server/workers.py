@@ -52,6 +52,8 @@ WARM = 2
 #: Seconds to wait for a killed worker to be reaped.
 REAP_TIMEOUT = 5.0
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+#: `threading.stack_size` is process-wide: one thread at a time changes it.
+_STACK_SIZE_LOCK = threading.Lock()
 
 
 class WorkerFailed(StoreError):
@@ -151,7 +153,14 @@ class WorkerThread:
                 theirs.close()
 
         self._thread = threading.Thread(target=serve, name="kg-query", daemon=True)
-        self._thread.start()
+        # The engine needs the same deep stack here as in a worker process
+        # (see query_worker.QUERY_STACK_SIZE): an overflow would end the server.
+        with _STACK_SIZE_LOCK:
+            previous = threading.stack_size(query_worker.QUERY_STACK_SIZE)
+            try:
+                self._thread.start()
+            finally:
+                threading.stack_size(previous)
 
     @property
     def pid(self) -> int:

@@ -67,10 +67,10 @@ def article_triples(article, extraction: dict) -> Iterator[Triple]:
         if role:
             yield person, RER.role, Literal(role, lang="en")
 
-    claims_by_quote: dict[str, list[URIRef]] = {}
+    claims_by_quote: dict[str, list[tuple[URIRef, str]]] = {}
     for n, fact in enumerate(extraction.get("facts", []), start=1):
         claim = entity("claim", article.id, str(n))
-        claims_by_quote.setdefault(fact.get("quote", ""), []).append(claim)
+        claims_by_quote.setdefault(fact.get("quote", ""), []).append((claim, fact["type"]))
         yield claim, RDF.type, RER.Claim
         yield claim, RER.claimType, Literal(fact["type"])
         yield claim, RDFS.label, Literal(f"{fact['type']} claim {n} in {article.id}", lang="en")
@@ -96,8 +96,19 @@ def article_triples(article, extraction: dict) -> Iterator[Triple]:
         yield flag, RDFS.comment, Literal(anomaly.get("detail", ""), lang="en")
         if anomaly.get("quote"):
             yield flag, RER.quote, Literal(anomaly["quote"])
-        for claim in claims_by_quote.get(anomaly.get("quote", ""), [doc]):
-            yield flag, RER.flags, claim
+        for target in _flagged(claims_by_quote.get(anomaly.get("quote", ""), []), anomaly) or [doc]:
+            yield flag, RER.flags, target
+
+
+def _flagged(claims: list[tuple[URIRef, str]], anomaly: dict) -> list[URIRef]:
+    """The claims of the anomaly's sentence it is about: its figures (a
+    forecast's year, a share's amounts), not the memberships or agreements
+    stated in the same sentence; forecast anomalies go to forecasts and targets."""
+    kind = anomaly.get("kind", "")
+    wanted = {"forecast", "target"} if ("forecast" in kind or "target" in kind) else set(FIGURE_CLASSES)
+    chosen = [claim for claim, ctype in claims if ctype in wanted]
+    return chosen or [claim for claim, ctype in claims if ctype in FIGURE_CLASSES] or \
+        [claim for claim, _ in claims]
 
 
 def _statement(node: URIRef, fact: dict, dataset: URIRef, article) -> Iterator[Triple]:

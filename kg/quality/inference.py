@@ -37,10 +37,16 @@ What is deliberately left out, and why:
   reduce to a plain property without making observers and former members
   members (``kg query -f bloc_members`` answers it with the dates).
 
-Two implementations share the algorithm: the embedded Oxigraph store is read
-and written through pyoxigraph's quad iterators (no SPARQL parsing or term
-conversion per row); any other :class:`kg.store.base.Store` through SELECTs
-with bound parameters and ``replace_graph``.
+The algorithm works on sets in Python: the schema is small, and the instance
+data each rule reads is fetched once per class or property. Two backends feed
+it: the embedded Oxigraph store is read and written through pyoxigraph's quad
+iterators (its own terms end to end, no SPARQL parsing or conversion per row),
+and a re-run only removes stale triples and adds new ones, because removing
+quads is Oxigraph's slowest operation; any other :class:`kg.store.base.Store`
+is read with SELECTs (parameters bound by the store) and written with
+``replace_graph``. Python sets rather than one SPARQL UPDATE per family,
+because Oxigraph evaluates the joins with rdfs:subClassOf+ paths such updates
+need orders of magnitude more slowly, and writes transactionally.
 """
 from __future__ import annotations
 
