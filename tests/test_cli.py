@@ -127,3 +127,16 @@ def test_tidy_csv_export_with_csvw_metadata(data_dir, tmp_path):
     official = [r for r in rows if r["kind"] == "official" and r["reporter"] == "KGZ"
                 and r["partner"] == "KAZ" and r["flow"] == "export" and r["period"] == "2021"]
     assert len(official) == 1 and float(official[0]["value"]) > 0
+
+
+def test_check_and_validate_pass_on_the_shipped_data(data_dir, tmp_path):
+    import shutil as sh
+
+    report = tmp_path / "report.ttl"
+    out = kg("validate", "--report", str(report), data_dir=data_dir)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "violation" in out.stdout and report.read_text().count("sh:ValidationReport") == 1
+    if sh.which("java"):
+        out = kg("check", data_dir=data_dir)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "consistent" in out.stdout
