@@ -8,6 +8,7 @@ always yields the same facts.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from kg.extract.anomalies import check as _check_anomalies
@@ -102,7 +103,26 @@ def extract(article: Article, gazetteer: Gazetteer | None = None) -> dict:
         "facts": facts,
         "speakers": ctx.speakers.listing(),
         "anomalies": _check_anomalies(private, conversions, article.date),
+        # Beyond the contract's keys: who published it, from metadata or the text.
+        "publisher": article.publisher or publisher_in(article.text),
     }
+
+
+# "Kazinform News Agency reports", "reports Reuters", "according to TASS news agency".
+_PUBLISHER = re.compile(
+    r"\b(?P<a>(?:[A-Z][\w'&.-]*\s){0,3}(?:News Agency|news agency|Agency|News|Times|Post|Gazette))\s+reports?\b"
+    r"|\breports?\s+(?P<b>(?:[A-Z][\w'&.-]*\s){0,3}(?:News Agency|news agency|Agency)|[A-Z]{3,}(?=[.,;]))"
+    r"|\baccording to (?:the )?(?P<c>(?:[A-Z][\w'&.-]*\s){1,3}(?:news agency|News Agency))")
+
+
+def publisher_in(text: str) -> str | None:
+    """The news agency an article names as its source ("X News Agency reports"),
+    when its metadata does not say."""
+    m = _PUBLISHER.search(text)
+    if not m:
+        return None
+    name = (m.group("a") or m.group("b") or m.group("c") or "").strip()
+    return name or None
 
 
 def extract_file(path, gazetteer: Gazetteer | None = None) -> dict:

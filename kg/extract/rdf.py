@@ -45,8 +45,9 @@ def article_triples(article, extraction: dict) -> Iterator[Triple]:
     if article.title:
         yield doc, DCTERMS.title, Literal(article.title)
     yield doc, DCTERMS.date, date_literal(article.date)
-    if article.publisher:
-        yield doc, RER.publisher, Literal(article.publisher)
+    publisher = article.publisher or extraction.get("publisher")
+    if publisher:
+        yield doc, RER.publisher, Literal(publisher)
     if article.url:
         yield doc, SCHEMA.url, Literal(article.url, datatype=XSD.anyURI)
     if getattr(article, "language", None):

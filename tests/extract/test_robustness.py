@@ -9,7 +9,7 @@ import pytest
 from kg.extract import Article, extract
 from kg.extract import pipeline as pipeline_module
 
-CONTRACT_KEYS = ["source", "date", "countries", "blocs", "facts", "speakers", "anomalies"]
+CONTRACT_KEYS = ["source", "date", "countries", "blocs", "facts", "speakers", "anomalies", "publisher"]
 
 
 def check_shape(result: dict, text: str) -> None:

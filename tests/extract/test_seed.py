@@ -16,7 +16,7 @@ def seed(seed_path, gazetteer):
 def test_contract_shape(seed):
     article, result = seed
     assert list(result) == ["source", "date", "countries", "blocs", "facts", "speakers",
-                            "anomalies"]
+                            "anomalies", "publisher"]
     assert result["date"] == "2024-04-17"
     assert result["source"] == str(article.path)
     assert result["countries"] == ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
@@ -104,3 +104,9 @@ def test_quotes_are_exact_sentences(seed):
         assert article.text[fact["start"]:fact["end"]] == fact["quote"]
         assert fact["quote"] == fact["quote"].strip()
         assert "speaker" in fact
+
+
+def test_the_publisher_named_in_the_text_is_found(seed_path, gazetteer):
+    from kg.extract import extract, read_article
+
+    assert extract(read_article(seed_path), gazetteer)["publisher"] == "Kazinform News Agency"
