@@ -131,7 +131,13 @@ class OxigraphStore:
         written = 0
         it = iter(triples)
         while batch := list(islice(it, _BATCH)):
-            self._store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in batch)
+            quads = (ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in batch)
+            # The bulk path writes whole index files: fast for big batches, but a
+            # fixed cost per call that dominates small graphs (one article).
+            if len(batch) < _BATCH:
+                self._store.extend(quads)
+            else:
+                self._store.bulk_extend(quads)
             written += len(batch)
         self._store.add_graph(g)
         return written
