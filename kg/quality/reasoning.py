@@ -144,7 +144,7 @@ class CheckReport:
 def _as_store(store_or_graph: Store | Graph) -> Store:
     """A store to read from: the given one, or an in-memory Oxigraph store
     holding an rdflib graph (named graphs of a Dataset kept), with the shipped
-    ontology beside it when the graph does not bring its own."""
+    ontology as its `graph/ontology` unless a Dataset brings that graph."""
     if not isinstance(store_or_graph, Graph):
         return store_or_graph
     from kg.store.oxigraph import OxigraphStore
@@ -162,7 +162,7 @@ def _as_store(store_or_graph: Store | Graph) -> Store:
         ox.Quad(to_ox(s), to_ox(p), to_ox(o),
                 to_ox(g) if isinstance(g, URIRef) else to_ox(target))
         for s, p, o, g in quads)
-    if (None, RDF.type, OWL.Ontology) not in store_or_graph:
+    if ONTOLOGY_GRAPH not in store.graphs():
         from kg.sources.ontology import ontology_graph
         store.add_triples(ONTOLOGY_GRAPH, ontology_graph())
     return store
@@ -416,8 +416,9 @@ def culprits(store: Store, ontology: Graph | None = None) -> list[Culprit]:
 
 def check(store_or_graph: Store | Graph, *, max_records: int = 20_000) -> CheckReport:
     """Check the graph against the ontology with HermiT; name the culprits of
-    an inconsistency. Accepts a store or an rdflib graph (or dataset); an
-    rdflib graph without the ontology is checked against the shipped one.
+    an inconsistency. Accepts a store or an rdflib graph: a Graph is checked
+    against the shipped ontology, a Dataset against its `graph/ontology`
+    named graph if it has one.
     `max_records` caps the statistical records (observations, shares, mirror
     pairs) handed to HermiT; the rest are checked for culprits only."""
     started = time.perf_counter()

@@ -332,7 +332,7 @@ def run_rule(store: Store, rule: Rule, params: Mapping[str, object]) -> Iterator
 
 
 def validate(store: Store, *, mirror_ratio: float = 1.5, claim_tolerance: float = 0.05,
-             share_tolerance: float = 0.5, chunk_size: int = 20_000,
+             share_tolerance: float = 0.5, chunk_size: int = 5_000,
              shapes: Graph | None = None, rules: Iterable[Rule] | None = None) -> ValidationReport:
     """Validate the store with the SHACL shapes and the quality rules.
 
