@@ -186,11 +186,11 @@ def test_kill_9_during_build_leaves_the_previous_store(own_build: Path, server_f
 
 @pytest.fixture
 def small_tmpfs(tmp_path: Path):
-    """A 20 MiB tmpfs, where the system lets us mount one (root in a sandbox)."""
+    """A 64 MiB tmpfs, where the system lets us mount one (root in a sandbox)."""
     mount_point = tmp_path / "tmpfs"
     mount_point.mkdir()
     try:
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", str(mount_point)],
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount_point)],
                               capture_output=True, text=True, timeout=WAIT)
     except (OSError, subprocess.TimeoutExpired) as exc:
         pytest.skip(f"cannot mount a tmpfs here: {exc}")
