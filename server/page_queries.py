@@ -1,8 +1,7 @@
 """The SPARQL the server's own pages run, kept in `server/queries/*.rq`.
 
 Values from requests are never pasted into these texts: they are bound with
-the store's `bindings` (pyoxigraph substitution), which requires a bound
-variable to be projected, so every query projects the variables it binds.
+the store's `bindings`, as a VALUES block of escaped terms (`kg.sparql.syntax`).
 """
 from __future__ import annotations
 
