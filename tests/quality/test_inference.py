@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 
-from kg.namespace import (FOAF, INFERRED_GRAPH, OWL, PROV, QB, RDF, RDFS, RER, SDMX_DIM,
-                          country, graph_for, region)
+from kg.namespace import (FOAF, INFERRED_GRAPH, ORG, OWL, PROV, QB, RDF, RDFS, RER, SDMX_DIM,
+                          bloc, country, graph_for, region)
 from kg.quality import infer
 from kg.quality.compare import infer_inferred, owlrl_inferred, owlrl_input, store_triples
 from kg.sources.ontology import ontology_graph
@@ -38,6 +38,7 @@ def test_infer_on_the_shipped_graph(writable):
     # Sub-class types: a country is a trade area, a bloc an org:FormalOrganization,
     # a quoted person a prov:Person and a foaf:Person.
     assert (country("KAZ"), RDF.type, RER.TradeArea) in inferred
+    assert (bloc("EAEU"), RDF.type, ORG.FormalOrganization) in inferred
     person = next(iter(writable.query("SELECT ?p WHERE { ?p a rer:Person } LIMIT 1")))["p"]
     assert (person, RDF.type, PROV.Person) in inferred
     assert (person, RDF.type, FOAF.Person) in inferred
