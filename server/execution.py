@@ -6,26 +6,28 @@ memory or be written to by the app, so other processes cannot open it; its
 queries run here, on threads, where pyoxigraph cannot cancel them.
 
 The result-size header must be known before the body starts, so every SELECT
-or graph query is first run in a *checking pass* on a bounded pool of threads:
-the engine's solutions are counted (not kept) up to one past
-``KG_MAX_RESULTS``, and the request waits at most ``KG_QUERY_TIMEOUT`` for that.
-The body is then produced by running the query again (see
-:mod:`server.streaming`), cut at the limit when the check saw more. A timed-out
-check is answered at once; its thread stops at the next row, or when the
-engine returns from the step it was in (a sort or a grouping is one step),
-holding one of ``KG_QUERY_WORKERS`` slots until then.
+or graph query is evaluated once, in a *checking pass* on a bounded pool of
+threads, into a :class:`~server.spool.ResultSpool` that keeps up to
+``KG_MAX_RESULTS`` items and notes whether there were more; the request waits
+at most ``KG_QUERY_TIMEOUT`` for that. The body is then written from the spool
+(see :mod:`server.streaming`). A timed-out check is answered at once; its
+thread stops at the next row, or when the engine returns from the step it was
+in (a sort or a grouping is one step), holding one of ``KG_QUERY_WORKERS``
+slots until then.
 """
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kg.errors import KGError, StoreError
 from kg.store.base import QueryResult
+from server import result_writer
+from server.spool import ResultSpool
 
-#: Produces a fresh result each time it is called (a query is run once per pass).
+#: Runs the query and returns its result (called once, on the checking thread).
 ResultFactory = Callable[[], QueryResult]
 
 
@@ -37,27 +39,19 @@ class Limits:
 
 @dataclass
 class Checked:
-    """What the checking pass learnt: the result's kind and shape, and whether
-    it has to be cut. ASK answers are complete here already."""
+    """What the checking pass learnt: the result's kind and shape, whether it
+    was cut, and the result itself (the boolean of an ASK, else a spool that
+    the caller must close)."""
 
     kind: str
     variables: list[str] = field(default_factory=list)
     truncated: bool = False
     boolean: bool | None = None
+    spool: ResultSpool | None = None
 
 
 class QueryTimeout(Exception):
     """The query did not finish within the time limit."""
-
-
-def items(result: QueryResult) -> Iterator:
-    """The engine's own solutions or triples when available (no term
-    conversion), else the converted rows or triples."""
-    if result.native is not None and result.kind in ("select", "graph"):
-        return iter(result.native)
-    if result.kind == "select":
-        return iter(result.rows or ())
-    return iter(result.triples or ())
 
 
 class QueryRunner:
@@ -79,7 +73,7 @@ class QueryRunner:
 
         def work() -> None:
             try:
-                outcome["value"] = _count(factory(), limits.max_results, cancelled)
+                outcome["value"] = _evaluate(factory(), limits.max_results, cancelled)
             except BaseException as exc:  # handed to the waiting request
                 outcome["error"] = detached(exc)
             finally:
@@ -95,15 +89,19 @@ class QueryRunner:
         return outcome["value"]  # type: ignore[return-value]
 
 
-def _count(result: QueryResult, max_results: int, cancelled: threading.Event) -> Checked:
+def _evaluate(result: QueryResult, max_results: int, cancelled: threading.Event) -> Checked:
     if result.kind == "ask":
         return Checked("ask", boolean=bool(result.boolean))
-    seen = 0
-    for _ in items(result):
-        seen += 1
-        if seen > max_results or cancelled.is_set():
-            break
-    return Checked(result.kind, list(result.variables), truncated=seen > max_results)
+
+    def check() -> None:
+        if cancelled.is_set():
+            raise QueryTimeout("abandoned: the request timed out")
+
+    spooled = result_writer.spool(result, max_results, check)
+    if cancelled.is_set():  # nobody will read it
+        spooled.close()
+        raise QueryTimeout("abandoned: the request timed out")
+    return Checked(result.kind, list(result.variables), truncated=spooled.truncated, spool=spooled)
 
 
 def detached(exc: BaseException) -> BaseException:

@@ -71,6 +71,10 @@ HTML = Format("html", "text/html; charset=utf-8", ("text/html", "application/xht
               ("html",), "")
 
 
+#: RDF formats whose serialiser abbreviates IRIs with prefixes.
+PREFIXED_RDF = (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
+
+
 def by_name(formats: tuple[Format, ...], name: str) -> Format:
     return next(f for f in formats if f.name == name)
 

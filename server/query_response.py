@@ -116,16 +116,19 @@ def _in_process(job: QueryJob, store: Store, formats: dict[str, Format | None],
     checked = st.runner.check(factory, st.limits)
     fmt = formats[checked.kind]
     if fmt is None:
+        if checked.spool is not None:
+            checked.spool.close()
         raise refusals[checked.kind]
     headers = {TRUNCATED_HEADER: "true"} if checked.truncated else {}
-    if checked.kind == "ask":
+    if checked.spool is None:
         out = io.BytesIO()
-        result_writer.write(QueryResult(kind="ask", boolean=checked.boolean), fmt, out, None)
+        result_writer.write_boolean(QueryResult(kind="ask", boolean=checked.boolean), fmt, out)
         return Response(out.getvalue(), content_type=fmt.content_type, headers=headers)
-    limit = st.settings.max_results if checked.truncated else None
+    spooled = checked.spool
 
     def produce(out) -> None:
-        result_writer.write(factory(), fmt, out, limit)
+        with spooled:
+            spooled.write(fmt.results, fmt.rdf, out, PREFIXES)
 
     body = streaming.stream(produce, fmt, st.settings.query_timeout)
     return Response(body, content_type=fmt.content_type, headers=headers, direct_passthrough=True)

@@ -38,12 +38,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from server import solutions
+from server.spool import ResultSpool
 from server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name
 
 CHUNK_SIZE = 64 * 1024
-#: Formats whose serialiser abbreviates IRIs with prefixes.
-_PREFIXED = (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
-
 
 class Cancelled(Exception):
     """The server no longer wants the answer (worker threads only)."""
@@ -126,14 +124,10 @@ class Worker:
             rows = islice(rows, job["limit"])
         return variables, rows
 
-    def count(self, items: Any, limit: int) -> int:
-        """How many items there are, up to `limit`; stops early when cancelled."""
-        seen = 0
-        for _ in islice(items, limit):
-            seen += 1
-            if self.cancelled is not None and self.cancelled.is_set():
-                raise Cancelled
-        return seen
+    def check(self) -> None:
+        """Raise :class:`Cancelled` when the server has given up on the job."""
+        if self.cancelled is not None and self.cancelled.is_set():
+            raise Cancelled
 
     def run(self, job: dict) -> None:
         send = self.conn.send
@@ -147,36 +141,26 @@ class Worker:
         if name is None:
             send(("unacceptable", kind))
             return
-        max_results = job["max_results"]
-        variables: list[str] = []
-        truncated = False
-        if kind == "select":
-            variables, rows = self.rows(result, job)
-            truncated = self.count(rows if rows is not None else result, max_results + 1) > max_results
-        elif kind == "graph":
-            truncated = self.count(result, max_results + 1) > max_results
-        send(("head", {"kind": kind, "variables": variables, "truncated": truncated}))
         out = _PipeWriter(self.conn)
-        cut = max_results if truncated else None
         if kind == "ask":
+            send(("head", {"kind": kind, "variables": [], "truncated": False}))
             result.serialize(out, by_name(RESULT_FORMATS, name).results)
-        elif kind == "select":
-            again = self.query(job)
-            _, rows = self.rows(again, job)
-            if rows is None and cut is None:
-                again.serialize(out, by_name(RESULT_FORMATS, name).results)
-            else:
-                if rows is None:
-                    rows = solutions.native_rows(again, variables)
-                if cut is not None:
-                    rows = islice(rows, cut)
-                solutions.from_rows(variables, rows).serialize(out, by_name(RESULT_FORMATS, name).results)
         else:
-            fmt = by_name(GRAPH_FORMATS, name)
-            triples = iter(self.query(job))
-            if cut is not None:
-                triples = islice(triples, cut)
-            ox.serialize(triples, out, fmt.rdf, prefixes=job["prefixes"] if fmt.rdf in _PREFIXED else None)
+            with ResultSpool(kind, job["max_results"], self.check) as spool:
+                variables: list[str] = []
+                if kind == "select":
+                    variables, rows = self.rows(result, job)
+                    if rows is None:
+                        spool.fill_native(result)
+                    else:
+                        spool.fill_rows(variables, rows)
+                else:
+                    spool.fill_native(result)
+                send(("head", {"kind": kind, "variables": variables, "truncated": spool.truncated}))
+                if kind == "select":
+                    spool.write(by_name(RESULT_FORMATS, name).results, None, out)
+                else:
+                    spool.write(None, by_name(GRAPH_FORMATS, name).rdf, out, job["prefixes"])
         out.send()
         send(("end",))
 

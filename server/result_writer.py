@@ -1,7 +1,9 @@
-"""Writing a query result in a chosen format with the engine's serialisers,
-cut at the row limit when the checking pass found more rows than allowed."""
+"""Writing a query result of the toolkit's store interface with the engine's
+serialisers: ASK answers directly, SELECT and graph results through a
+:class:`~server.spool.ResultSpool`, which sizes them in one evaluation."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import islice
 from typing import IO
 
@@ -11,25 +13,36 @@ from kg.namespace import PREFIXES
 from kg.store.base import QueryResult
 from kg.store.terms import to_ox
 from server import solutions
-from server.formats import Format
-
-#: Formats whose serialiser abbreviates IRIs with prefixes.
-_PREFIXED = (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
+from server.formats import PREFIXED_RDF, Format
+from server.spool import ResultSpool
 
 
-def write(result: QueryResult, fmt: Format, out: IO[bytes], limit: int | None) -> None:
-    """Serialise `result` into `out`; `limit` (rows or triples) cuts it when given."""
-    if result.kind == "ask":
-        _boolean(result).serialize(out, fmt.results)
-    elif result.kind == "select":
-        _solutions(result, limit).serialize(out, fmt.results)
-    else:
-        write_triples(triples(result, limit), fmt, out)
+
+def write_boolean(result: QueryResult, fmt: Format, out: IO[bytes]) -> None:
+    """Serialise an ASK answer into `out`."""
+    _boolean(result).serialize(out, fmt.results)
+
+
+def spool(result: QueryResult, limit: int, check: Callable[[], None] | None = None) -> ResultSpool:
+    """A SELECT or graph result, evaluated once into a spool holding at most `limit` items."""
+    spooled = ResultSpool(result.kind, limit, check)
+    try:
+        if result.native is not None:
+            spooled.fill_native(result.native)
+        elif result.kind == "select":
+            variables = list(result.variables)
+            spooled.fill_rows(variables, (solutions.ox_row(row, variables) for row in result.rows or ()))
+        else:
+            spooled.fill_triples(triples(result))
+    except BaseException:
+        spooled.close()
+        raise
+    return spooled
 
 
 def write_triples(triples, fmt: Format, out: IO[bytes] | None = None) -> bytes | None:
     """Serialise pyoxigraph triples; returns bytes when `out` is None."""
-    prefixes = PREFIXES if fmt.rdf in _PREFIXED else None
+    prefixes = PREFIXES if fmt.rdf in PREFIXED_RDF else None
     return ox.serialize(triples, out, fmt.rdf, prefixes=prefixes)
 
 
@@ -38,19 +51,6 @@ def _boolean(result: QueryResult):
         return result.native
     text = '{"head":{},"boolean":%s}' % ("true" if result.boolean else "false")
     return ox.parse_query_results(text, ox.QueryResultsFormat.JSON)
-
-
-def _solutions(result: QueryResult, limit: int | None):
-    variables = list(result.variables)
-    if result.native is not None:
-        if limit is None:
-            return result.native
-        rows = solutions.native_rows(result.native, variables)
-    else:
-        rows = (solutions.ox_row(row, variables) for row in result.rows or ())
-    if limit is not None:
-        rows = islice(rows, limit)
-    return solutions.from_rows(variables, rows)
 
 
 def triples(result: QueryResult, limit: int | None = None):

@@ -1,18 +1,13 @@
-"""Turning rows the server already holds into an engine result object, so that
-every SELECT answer - whole, cut at the row limit, or projected by the catalog
-- goes through the engine's own streaming serialisers.
-
-pyoxigraph cannot build a `QuerySolutions` from Python values, but it parses
-one lazily from a stream; the rows are fed to it as SPARQL TSV, one line at a
-time, so nothing is held beyond the line being read.
+"""SELECT rows as lists of pyoxigraph terms, the shape in which
+:mod:`server.spool` writes them as SPARQL TSV lines: from the engine's
+solutions, from rows of rdflib terms, and one term as a TSV cell.
 
 The query worker processes use this module too, so it loads only the engine:
 rdflib and the toolkit are imported where rdflib terms are converted.
 """
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -21,41 +16,10 @@ if TYPE_CHECKING:
     from rdflib.term import Identifier
 
 
-class _LineReader(io.RawIOBase):
-    """A readable binary stream over a generator of byte lines."""
-
-    def __init__(self, lines: Iterator[bytes]) -> None:
-        super().__init__()
-        self._lines = lines
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        while not self._pending:
-            try:
-                self._pending = next(self._lines)
-            except StopIteration:
-                return 0
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
-
-
-def _cell(term) -> str:
-    # str() of a pyoxigraph term is its N-Triples form, which SPARQL TSV uses.
+def cell(term: object) -> str:
+    """A term as a SPARQL TSV cell: str() of a pyoxigraph term is its N-Triples
+    form, which TSV uses; an unbound value is an empty cell."""
     return "" if term is None else str(term)
-
-
-def from_rows(variables: Sequence[str], rows: Iterable[Sequence[object]]) -> ox.QuerySolutions:
-    """A lazily parsed `QuerySolutions` over rows of pyoxigraph terms (or None)."""
-    def lines() -> Iterator[bytes]:
-        yield ("\t".join("?" + v for v in variables) + "\n").encode("utf-8")
-        for row in rows:
-            yield ("\t".join(_cell(t) for t in row) + "\n").encode("utf-8")
-    return ox.parse_query_results(_LineReader(lines()), ox.QueryResultsFormat.TSV)
 
 
 def ox_row(row: dict[str, Identifier | None], variables: Sequence[str]) -> list[object]:

@@ -2,6 +2,7 @@
 policy, negotiation, the row bridge and the streaming body."""
 from __future__ import annotations
 
+import io
 import json
 import time
 
@@ -9,9 +10,10 @@ import pyoxigraph as ox
 import pytest
 from werkzeug.datastructures import MIMEAccept
 
-from server import negotiation, service_policy, solutions, streaming
+from server import negotiation, service_policy, streaming
 from server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name
 from server.query_text import QueryFacts
+from server.spool import ResultSpool
 
 
 @pytest.mark.parametrize("query,service,dataset", [
@@ -63,8 +65,11 @@ def test_rows_bridge_keeps_terms_intact():
     rows = [[ox.Literal('tab\there\n"quoted"'), None, ox.NamedNode("http://e/a%2Fb")],
             [ox.Literal("5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
              ox.Literal("hi", language="en"), ox.BlankNode("b0")]]
-    result = solutions.from_rows(["a", "b", "c"], iter(rows))
-    data = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
+    out = io.BytesIO()
+    with ResultSpool("select", 10) as spooled:
+        spooled.fill_rows(["a", "b", "c"], iter(rows))
+        spooled.write(ox.QueryResultsFormat.JSON, None, out)
+    data = json.loads(out.getvalue())
     first, second = data["results"]["bindings"]
     assert first["a"]["value"] == 'tab\there\n"quoted"' and "b" not in first
     assert first["c"] == {"type": "uri", "value": "http://e/a%2Fb"}
