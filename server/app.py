@@ -13,8 +13,10 @@ from kg.store.base import Store
 from kg.store.layout import DataDir
 from kg.store.oxigraph import OxigraphStore
 from server import config as config_module
-from server import errors, headers
+from server import caching, errors, headers
+from server.dumps import Dumps
 from server.execution import QueryRunner
+from server.metrics import Metrics
 from server.state import ServerState
 from server.store_access import DataDirStoreHolder, FixedStoreHolder
 from server.workers import WorkerPool, WorkerThread
@@ -54,12 +56,18 @@ def create_app(data_dir: str | Path | DataDir | None = None, store: Store | None
         pool = WorkerPool(settings.query_workers)
         pool.warm_up()
     runner = QueryRunner(settings.query_workers)
-    app.extensions["kg"] = ServerState(settings, holder, runner, pool)
+    dump_dir = holder.data_dir.path / "dumps" if isinstance(holder, DataDirStoreHolder) else None
+    metrics = Metrics(pool)
+    app.extensions["kg"] = ServerState(settings, holder, runner, metrics, Dumps(dump_dir), pool)
 
-    from server.views import api, linked_data, sparql, ui, void
-    for module in (sparql, linked_data, ui, api, void):
+    from server.views import api, linked_data, ops, sparql, ui, void
+    for module in (sparql, linked_data, ui, api, void, ops):
         app.register_blueprint(module.bp)
+    from server.views import openapi
+    app.register_blueprint(openapi.bp)
+    metrics.register(app)
     errors.register(app)
     headers.register(app)
+    caching.register(app)
     return app
 

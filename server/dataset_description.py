@@ -7,7 +7,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
 from kg.namespace import ID, RER, bind_prefixes, country
-from server import graph_inventory
+from server import dumps, graph_inventory
 from server.config import Settings
 from server.service_description import limits_text
 from server.store_access import ServedStore
@@ -16,7 +16,12 @@ DEFAULT_LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 
 
-def describe(document: str, endpoint: str, served: ServedStore, settings: Settings) -> Graph:
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+
+
+def describe(document: str, endpoint: str, served: ServedStore, settings: Settings,
+             dump: str | None = None) -> Graph:
+    """The description; `dump` is the URL of the dataset's download."""
     g = bind_prefixes(Graph())
     dataset = URIRef(document + "#dataset")
     g.add((URIRef(document), RDF.type, VOID.DatasetDescription))
@@ -48,6 +53,15 @@ def describe(document: str, endpoint: str, served: ServedStore, settings: Settin
     g.add((distribution, RDF.type, DCAT.Distribution))
     g.add((distribution, DCAT.accessURL, URIRef(endpoint)))
     g.add((distribution, DCAT.accessService, service))
+    if dump is not None:
+        g.add((dataset, VOID.dataDump, URIRef(dump)))
+        download = URIRef(dump)
+        g.add((dataset, DCAT.distribution, download))
+        g.add((download, RDF.type, DCAT.Distribution))
+        g.add((download, DCTERMS.title, Literal("The whole dataset as N-Quads (gzip)", lang="en")))
+        g.add((download, DCAT.downloadURL, download))
+        g.add((download, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + dumps.MEDIA_TYPE)))
+        g.add((download, DCAT.compressFormat, URIRef(IANA_MEDIA_TYPES + dumps.COMPRESS_FORMAT)))
 
     for info in graph_inventory.graphs(served):
         g.add((dataset, VOID.subset, info.iri))

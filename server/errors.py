@@ -55,7 +55,7 @@ def syntax_error(exc: QueryError, text: str | None) -> ApiError:
 
 
 def _wants_json() -> bool:
-    if request.path.startswith("/api") or request.path == "/health":
+    if request.path.startswith("/api") or request.path in ("/health", "/healthz"):
         return True
     accept = request.accept_mimetypes
     best = accept.best_match(["text/plain", "application/json", "application/sparql-results+json"])
@@ -108,6 +108,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(QueryTimeout)
     def _timeout(exc: QueryTimeout):
+        app.extensions["kg"].metrics.timeouts.inc()
         return render(ApiError(503, str(exc)))
 
     @app.errorhandler(StoreUnavailable)

@@ -1,6 +1,7 @@
 """What one app instance shares between requests: its settings, the store
 holder, the threads that run checking passes for a store given to the app,
-and the worker processes that run queries on a data directory."""
+the worker processes that run queries on a data directory, its metrics and
+its dump files."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +9,9 @@ from dataclasses import dataclass
 from flask import current_app
 
 from server.config import Settings
+from server.dumps import Dumps
 from server.execution import Limits, QueryRunner
+from server.metrics import Metrics
 from server.store_access import DataDirStoreHolder, FixedStoreHolder
 from server.workers import WorkerPool
 
@@ -18,6 +21,8 @@ class ServerState:
     settings: Settings
     holder: DataDirStoreHolder | FixedStoreHolder
     runner: QueryRunner
+    metrics: Metrics
+    dumps: Dumps
     pool: WorkerPool | None = None
 
     def close(self) -> None:

@@ -20,9 +20,11 @@ from typing import Any
 from flask import current_app, g
 
 from kg.errors import StoreError
+from kg.namespace import META_GRAPH
 from kg.store.base import Store
 from kg.store.layout import DataDir
 from kg.store.oxigraph import OxigraphStore
+from server import page_queries
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,8 @@ class StoreUnavailable(StoreError):
 
 class ServedStore:
     """One opened store plus per-store memos (graph sizes, licences) that are
-    worth computing once per build rather than once per request."""
+    worth computing once per build rather than once per request, and the
+    dataset's version, which names what the store holds (for ETags)."""
 
     def __init__(self, store: Store, path: Path | None, writable: bool) -> None:
         self.store = store
@@ -42,6 +45,10 @@ class ServedStore:
         self.opened_at = time.time()
         self._memo: dict[str, Any] = {}
         self._memo_lock = threading.Lock()
+        #: Changes made through this server (SPARQL Update, Graph Store Protocol).
+        self._generation = 0
+        self._probed: str | None = None
+        self._probed_at = float("-inf")
 
     def memo(self, key: str, compute: Callable[[Store], Any]) -> Any:
         with self._memo_lock:
@@ -53,10 +60,38 @@ class ServedStore:
         """Drop the memos, after the store was changed in place."""
         with self._memo_lock:
             self._memo.clear()
+            self._generation += 1
+
+    def version(self, probe_interval: float) -> str:
+        """What the store holds, as a short string that changes when the data does.
+
+        A build in a data directory is never changed in place, so its name is
+        its version (plus changes made through this server). Any other store,
+        such as a remote one that other processes write to, is probed at most
+        once per `probe_interval` seconds through its metadata graph; the
+        memos are dropped when the probe's answer changes."""
+        if self.build_id is None:
+            now = time.monotonic()
+            if now - self._probed_at >= probe_interval:
+                probed = _probe(self.store)
+                if self._probed is not None and probed != self._probed:
+                    log.info("the store's data changed: %s", probed)
+                    self.forget()
+                self._probed, self._probed_at = probed, now
+            base = self._probed
+        else:
+            base = self.build_id
+        return f"{base}.{self._generation}"
 
     @property
     def build_id(self) -> str | None:
         return self.path.name if self.path else None
+
+
+def _probe(store: Store) -> str:
+    rows = page_queries.rows(store, "dataset_version", metaGraph=META_GRAPH)
+    row = rows[0] if rows else {}
+    return f"{row.get('latest') or '-'}/{row.get('activities') or 0}"
 
 
 class FixedStoreHolder:
