@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from flask import Request
 
 from server.errors import ApiError
@@ -12,6 +13,16 @@ from server.errors import ApiError
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
+
+
+def absolute_iris(values: list[str], name: str) -> list[str]:
+    """`values` if each is an absolute IRI, else a 400 naming the parameter."""
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError:
+            raise ApiError(400, f"{name} must be an absolute IRI, got {value!r}") from None
+    return values
 
 
 @dataclass

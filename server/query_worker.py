@@ -24,7 +24,6 @@ not reading, so a slow client slows the worker down rather than filling memory.
 """
 from __future__ import annotations
 
-import io
 import os
 import signal
 import sys
@@ -38,36 +37,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from server import solutions
-from server.spool import ResultSpool
+from server.chunks import ChunkWriter
 from server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name
-
-CHUNK_SIZE = 64 * 1024
+from server.spool import ResultSpool
 
 class Cancelled(Exception):
     """The server no longer wants the answer (worker threads only)."""
-
-
-class _PipeWriter(io.RawIOBase):
-    """A binary file object that sends what is written as chunk messages."""
-
-    def __init__(self, conn: Connection) -> None:
-        super().__init__()
-        self._conn = conn
-        self._buffer = bytearray()
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        self._buffer += data
-        if len(self._buffer) >= CHUNK_SIZE:
-            self.send()
-        return len(data)
-
-    def send(self) -> None:
-        if self._buffer:
-            chunk, self._buffer = bytes(self._buffer), bytearray()
-            self._conn.send(("chunk", chunk))
 
 
 def _kind(result: Any) -> str:
@@ -141,7 +116,7 @@ class Worker:
         if name is None:
             send(("unacceptable", kind))
             return
-        out = _PipeWriter(self.conn)
+        out = ChunkWriter(lambda chunk: send(("chunk", chunk)))
         if kind == "ask":
             send(("head", {"kind": kind, "variables": [], "truncated": False}))
             result.serialize(out, by_name(RESULT_FORMATS, name).results)

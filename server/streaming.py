@@ -14,7 +14,6 @@ failed transfer rather than a complete-looking document.
 """
 from __future__ import annotations
 
-import io
 import json
 import logging
 import queue
@@ -23,12 +22,12 @@ import time
 from collections.abc import Callable, Iterator
 from typing import IO
 
+from server.chunks import ChunkWriter
 from server.execution import detached
 from server.formats import Format
 
 log = logging.getLogger(__name__)
 
-CHUNK_SIZE = 64 * 1024
 QUEUE_CHUNKS = 8
 
 
@@ -66,31 +65,6 @@ class _Channel:
         return self._queue.get(timeout=timeout)
 
 
-class _ChannelWriter(io.RawIOBase):
-    """A binary file object that forwards what is written in chunks of CHUNK_SIZE."""
-
-    def __init__(self, channel: _Channel) -> None:
-        super().__init__()
-        self._channel = channel
-        self._buffer = bytearray()
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        if self._channel.cancelled.is_set():
-            raise StreamCancelled("the response is no longer being read")
-        self._buffer += data
-        if len(self._buffer) >= CHUNK_SIZE:
-            self.send()
-        return len(data)
-
-    def send(self) -> None:
-        if self._buffer:
-            chunk, self._buffer = bytes(self._buffer), bytearray()
-            self._channel.put(chunk)
-
-
 def error_trailer(fmt: Format, message: str) -> bytes:
     if not fmt.error_trailer:
         return b""
@@ -106,8 +80,12 @@ def stream(produce: Callable[[IO[bytes]], None], fmt: Format, timeout: float) ->
     must finish within `timeout` seconds of the first chunk being asked for."""
     channel = _Channel()
 
+    def check() -> None:
+        if channel.cancelled.is_set():
+            raise StreamCancelled("the response is no longer being read")
+
     def run() -> None:
-        writer = _ChannelWriter(channel)
+        writer = ChunkWriter(channel.put, check)
         try:
             produce(writer)
             writer.send()

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hmac
 import re
 
-import pyoxigraph as ox
 from flask import Response, request, url_for
 
 from kg.errors import QueryError, StoreError
@@ -28,7 +27,7 @@ from kg.namespace import PREFIXES
 from kg.store.oxigraph import OxigraphStore
 from server import service_policy
 from server.errors import ApiError, syntax_error
-from server.protocol import Operation
+from server.protocol import Operation, absolute_iris
 from server.query_text import blank, skeleton, top_level_words
 from server.state import state
 from server.store_access import served
@@ -36,15 +35,6 @@ from server.store_access import served
 
 #: The LOAD keyword, in an update's skeleton (strings, IRIs and comments blanked).
 _LOAD = re.compile(r"(?<![\w:?$.\-])LOAD(?![\w:\-])", re.I)
-
-
-def _iris(values: list[str], name: str) -> list[str]:
-    for value in values:
-        try:
-            ox.NamedNode(value)
-        except ValueError:
-            raise ApiError(400, f"{name} must be an absolute IRI, got {value!r}") from None
-    return values
 
 
 def with_dataset(text: str, using: list[str], using_named: list[str]) -> str:
@@ -103,8 +93,8 @@ def apply(op: Operation) -> Response:
         raise ApiError(501, "updates are not supported on a data directory: the served store is "
                             "opened read-only and would be replaced by the next build. Use "
                             "`kg load` to add data; the server picks up the new build by itself.")
-    text = with_dataset(original, _iris(op.using_graphs, "using-graph-uri"),
-                        _iris(op.using_named_graphs, "using-named-graph-uri"))
+    text = with_dataset(original, absolute_iris(op.using_graphs, "using-graph-uri"),
+                        absolute_iris(op.using_named_graphs, "using-named-graph-uri"))
     store = target.store
     try:
         if isinstance(store, OxigraphStore):

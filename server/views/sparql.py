@@ -2,14 +2,13 @@
 and, for a GET without a query, the service description."""
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, request, url_for
 
 from kg.errors import QueryError
 from server import negotiation, query_response, service_description, service_policy, updates
 from server.errors import ApiError, syntax_error
 from server.formats import GRAPH_FORMATS
-from server.protocol import Operation, read
+from server.protocol import Operation, absolute_iris, read
 from server.query_response import QueryJob
 from server.query_text import QueryFacts
 from server.state import state
@@ -40,15 +39,6 @@ def _describe(op: Operation) -> Response:
     return Response(graph.serialize(format=fmt.rdflib, encoding="utf-8"), content_type=fmt.content_type)
 
 
-def _graph_iris(values: list[str], name: str) -> list[str]:
-    for value in values:
-        try:
-            ox.NamedNode(value)
-        except ValueError:
-            raise ApiError(400, f"{name} must be an absolute IRI, got {value!r}") from None
-    return values
-
-
 def _query(op: Operation) -> Response:
     settings = state().settings
     text = op.query or ""
@@ -64,8 +54,8 @@ def _query(op: Operation) -> Response:
     if op.has_dataset:
         # The protocol's dataset replaces the query's own and the union default graph.
         job = QueryJob(text, base_iri=base,
-                       default_graphs=_graph_iris(op.default_graphs, "default-graph-uri"),
-                       named_graphs=_graph_iris(op.named_graphs, "named-graph-uri"))
+                       default_graphs=absolute_iris(op.default_graphs, "default-graph-uri"),
+                       named_graphs=absolute_iris(op.named_graphs, "named-graph-uri"))
     else:
         # A query's own FROM / FROM NAMED replaces the union default graph.
         job = QueryJob(text, base_iri=base, union_default_graph=not facts.has_dataset_clause)

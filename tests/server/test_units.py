@@ -11,6 +11,7 @@ import pytest
 from werkzeug.datastructures import MIMEAccept
 
 from server import negotiation, service_policy, streaming
+from server.chunks import CHUNK_SIZE
 from server.formats import GRAPH_FORMATS, RESULT_FORMATS, by_name
 from server.query_text import QueryFacts
 from server.spool import ResultSpool
@@ -87,7 +88,7 @@ def test_stream_delivers_everything_in_chunks():
 
 def test_stream_past_the_time_limit_ends_with_an_error():
     def produce(out):
-        out.write(b'{"head":{"vars":[]},"results":{"bindings":[' + b" " * streaming.CHUNK_SIZE)
+        out.write(b'{"head":{"vars":[]},"results":{"bindings":[' + b" " * CHUNK_SIZE)
         time.sleep(1)
         out.write(b"]}}")
     chunks = []
@@ -103,7 +104,7 @@ def test_stream_stops_the_producer_when_the_reader_leaves():
     def produce(out):
         try:
             while True:
-                out.write(b"y" * streaming.CHUNK_SIZE)
+                out.write(b"y" * CHUNK_SIZE)
         finally:
             finished.append(True)
     body = streaming.stream(produce, by_name(GRAPH_FORMATS, "turtle"), timeout=10)
