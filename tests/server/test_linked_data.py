@@ -141,5 +141,12 @@ def test_quality_flags_show_on_the_claims_they_concern(tmp_path):
     load_files(directory, sorted(seeds.glob("*.txt")))
     with LiveServer(create_app(data_dir=directory)) as server:
         html = _get(server.url + "/id/bloc/EAEU", HTML).text
+        country_html = _get(server.url + "/id/country/KAZ", HTML).text
     assert "Flag: forecast-year-before-publication" in html
     assert "2003" in html
+    # The article's "member of the EAEU" claims are listed as claims, not as
+    # membership spells beside the curated ones.
+    members = html[html.index("<h2>Members</h2>"):].split("</table>")[0]
+    assert members.count('href="/id/country/KAZ"') == 1
+    spells = country_html[country_html.index("<h2>Memberships</h2>"):].split("</table>")[0]
+    assert spells.count('href="/id/bloc/EAEU"') == 1
