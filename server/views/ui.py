@@ -32,7 +32,8 @@ WHERE {
   ?bloc a rer:RegionalBloc ;
         rer:shortName ?short .
   OPTIONAL {
-    ?m org:organization ?bloc ;
+    ?m a rer:Membership ;
+       org:organization ?bloc ;
        org:member ?country ;
        org:role rer:MemberRole .
     FILTER NOT EXISTS { ?m rer:endDate ?end }
@@ -43,7 +44,8 @@ ORDER BY DESC(?members)"""),
     ("Memberships of the EAEU over time", """SELECT ?iso3 ?role ?start ?end
 WHERE {
   ?bloc rer:shortName "EAEU" .
-  ?m org:organization ?bloc ;
+  ?m a rer:Membership ;
+     org:organization ?bloc ;
      org:member ?country ;
      org:role/skos:prefLabel ?role .
   ?country rer:iso3166Alpha3 ?iso3 .
@@ -60,7 +62,8 @@ WHERE {
 }
 ORDER BY DESC(?triples)"""),
     ("Is Kazakhstan in the EAEU? (ASK)", """ASK {
-  ?m org:member ?country ;
+  ?m a rer:Membership ;
+     org:member ?country ;
      org:organization ?bloc .
   ?country rer:iso3166Alpha3 "KAZ" .
   ?bloc rer:shortName "EAEU" .
