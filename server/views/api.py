@@ -1,5 +1,5 @@
 """A small JSON API for applications: the query catalog (list and run with
-typed parameters) and a JSON summary of one entity."""
+typed parameters), a JSON summary of one entity, and entity search."""
 from __future__ import annotations
 
 import re
@@ -12,7 +12,7 @@ from kg import catalog
 from kg.errors import QueryError
 from kg.namespace import PREFIXES
 from kg.sparql.binding import inject_values
-from server import entity_page, query_response
+from server import entity_page, query_response, search
 from server.errors import ApiError
 from server.links import Value, local_path
 from server.query_response import QueryJob
@@ -127,3 +127,20 @@ def entity() -> Response:
         "properties": [{"predicate": _json_term(g.predicate), "values": [_json_term(v) for v in g.values]}
                        for g in page.properties],
     })
+
+
+@bp.route("/search")
+def search_entities() -> Response:
+    """Entities by label, code or alias, best first, for autocomplete and apps.
+    The index is built once per served build (see `server.search`)."""
+    index = served().memo(search.MEMO_KEY, search.SearchIndex.build)
+    params = search.SearchParams.from_args(request.args, index)
+    hits = index.search(params.q, limit=params.limit, type_iri=params.type, lang=params.lang)
+    host = request.host_url.rstrip("/")
+
+    def page(iri: str) -> str | None:
+        path = local_path(iri, request.script_root)
+        return host + path if path else None
+
+    return jsonify({"query": params.q,
+                    "results": [search.result_json(hit, params.lang, page(hit.entity.iri)) for hit in hits]})
