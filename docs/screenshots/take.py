@@ -54,7 +54,9 @@ def main() -> None:
             page.screenshot(path=str(HERE / "query-page.png"))
             page.goto(url + args.entity)
             page.wait_for_load_state("networkidle")
-            page.screenshot(path=str(HERE / "entity-page.png"))
+            # Down to the trade chart and the first claims, not the whole page.
+            page.screenshot(path=str(HERE / "entity-page.png"), full_page=True,
+                            clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": 1700})
             browser.close()
     finally:
         server.close()
