@@ -6,7 +6,8 @@ The tag is a weak validator (``W/"..."``): the same request on the same data
 gives an equivalent answer, though not always the same bytes (blank node labels
 may differ). It covers what the answer depends on: the dataset's version (see
 :meth:`server.store_access.ServedStore.version`), the software's version (pages
-change with it), the path and query string, and the negotiated headers. The
+change with it), the host and the path with its query string (descriptions hold
+absolute URLs built from the host), and the negotiated headers. The
 answer also says ``Cache-Control: no-cache``, so that caches keep it but check
 with the server before reusing it, which costs one 304.
 """
@@ -29,7 +30,7 @@ NEGOTIATED = ("Accept",)
 
 def etag(version: str) -> str:
     """The tag for the current request on data of `version`."""
-    key = "\n".join([__version__, version, request.full_path,
+    key = "\n".join([__version__, version, request.host_url, request.full_path,
                      *(request.headers.get(h, "") for h in NEGOTIATED)])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
