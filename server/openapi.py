@@ -27,7 +27,7 @@ from kg import __version__, catalog
 from kg.sources.base import read_csv
 from kg.sources.blocs import BLOCS
 from kg.sources.trade.records import FLOWS
-from server import search
+from server import caching, search
 from server.config import Settings
 from server.formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 
@@ -189,8 +189,33 @@ def _components() -> Doc:
             "UnsupportedMediaType": _error("A POST body in another content type or charset."),
             "Unavailable": _error("The query ran over the time limit, no query worker was free in "
                                   "time, or no graph has been built yet (with Retry-After)."),
+            "NotModified": {"description": "The data has not changed since the answer tagged with the "
+                                           "`If-None-Match` value; nothing was evaluated.",
+                            "headers": {"ETag": {"schema": {"type": "string"}}}},
         },
     }
+
+
+#: The conditional-request header of a GET answered from the data.
+IF_NONE_MATCH: Doc = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                      "description": "The `ETag` of an earlier answer: 304 while the dataset and the "
+                                     "request are unchanged."}
+
+
+def _conditional(item: Doc) -> Doc:
+    """Document the ETag, `If-None-Match` and 304 on a GET answered from the
+    data (see :mod:`server.caching`)."""
+    operation = item.get("get")
+    if operation is None:
+        return item
+    operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
+    operation["responses"]["304"] = _ref("responses", "NotModified")
+    ok = operation["responses"].get("200")
+    if ok is not None and "$ref" not in ok:
+        ok.setdefault("headers", {})["ETag"] = {
+            "description": "A weak validator of this answer on this version of the dataset.",
+            "schema": {"type": "string"}}
+    return item
 
 
 # --- Catalog queries ---------------------------------------------------------------
@@ -485,10 +510,14 @@ def build(app: Flask, server_url: str, settings: Settings) -> Doc:
         if path in paths:
             continue
         describe = OPERATIONS.get(rule.endpoint)
-        paths[path] = _unique_ids(describe(settings) if describe else _generic(app, rule), path, used_ids)
+        item = describe(settings) if describe else _generic(app, rule)
+        if rule.endpoint not in caching.UNCACHED:
+            item = _conditional(item)
+        paths[path] = _unique_ids(item, path, used_ids)
         if rule.endpoint == "api.run_query":
             for named in catalog.catalog().values():
-                paths[f"/api/queries/{named.name}"] = _unique_ids(_catalog_operation(named), path, used_ids)
+                paths[f"/api/queries/{named.name}"] = _unique_ids(_conditional(_catalog_operation(named)),
+                                                                  path, used_ids)
     return {
         "openapi": OPENAPI_VERSION,
         "info": {

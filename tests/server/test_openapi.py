@@ -117,3 +117,12 @@ def test_every_documented_path_answers(document, base):
 def test_pages_link_to_the_document(base):
     r = requests.get(base + "/ontology", headers={"Accept": "text/html"}, timeout=TIMEOUT)
     assert 'href="/openapi.json"' in r.text
+
+
+def test_conditional_requests_are_documented_where_they_apply(document):
+    cached = document["paths"]["/api/queries/top_partners"]["get"]
+    assert "304" in cached["responses"]
+    assert any(p["name"] == "If-None-Match" and p["in"] == "header" for p in cached["parameters"])
+    assert "ETag" in document["paths"]["/sparql"]["get"]["responses"]["200"]["headers"]
+    assert "304" not in document["paths"]["/metrics"]["get"]["responses"]
+    assert "304" not in document["paths"]["/sparql"]["post"]["responses"]
