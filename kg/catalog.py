@@ -123,10 +123,8 @@ class NamedQuery:
     description: str
     params: list[Param] = field(default_factory=list)
     returns: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+    #: The SPARQL, header comments included, as read when the catalog was parsed.
+    text: str = ""
 
     def bind(self, values: Mapping[str, str]) -> tuple[dict[str, Identifier], int | None]:
         """Typed bindings for the given parameter values, and the row limit if any."""
@@ -174,7 +172,8 @@ class NamedQuery:
 
 def parse_header(path: Path) -> NamedQuery:
     title, description, params, returns = path.stem, [], [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    text = path.read_text(encoding="utf-8")
+    for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
                 break
@@ -195,12 +194,24 @@ def parse_header(path: Path) -> NamedQuery:
                                 m["var"] or ""))
         elif key == "returns":
             returns = [v.lstrip("?") for v in value.split()]
-    return NamedQuery(path.stem, path, title, " ".join(description), params, returns)
+    return NamedQuery(path.stem, path, title, " ".join(description), params, returns, text)
+
+
+#: directory -> (the files' names, sizes and modification times, the parsed catalog).
+_PARSED: dict[Path, tuple[tuple, dict[str, NamedQuery]]] = {}
 
 
 def catalog(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
-    """Every named query, by name (the file name without `.rq`)."""
-    return {p.stem: parse_header(p) for p in sorted(directory.glob("*.rq"))}
+    """Every named query, by name (the file name without `.rq`).
+
+    Parsed once and reused while no file in `directory` changes (the server
+    asks on every request; an edited or added query is picked up at once)."""
+    paths = sorted(directory.glob("*.rq"))
+    stamp = tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    parsed = _PARSED.get(directory)
+    if parsed is None or parsed[0] != stamp:
+        parsed = _PARSED[directory] = (stamp, {p.stem: parse_header(p) for p in paths})
+    return dict(parsed[1])
 
 
 def get(name_or_path: str) -> NamedQuery:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
@@ -84,7 +85,23 @@ class QueryShape:
     tokens: tuple[Token, ...]
 
 
+#: Texts up to this long have their shape memoised: the catalog's and the
+#: pages' queries, analysed on every request, while arbitrary long queries
+#: from users are not kept.
+MEMO_LENGTH = 8192
+
+
 def shape(text: str) -> QueryShape:
+    """The form, declared prefixes, dataset clause and WHERE group of `text`."""
+    return _memo_shape(text) if len(text) <= MEMO_LENGTH else _shape(text)
+
+
+@lru_cache(maxsize=128)
+def _memo_shape(text: str) -> QueryShape:
+    return _shape(text)
+
+
+def _shape(text: str) -> QueryShape:
     tokens = tokenize(text)
     sig = _significant(tokens)
     prefixes: set[str] = set()
