@@ -14,6 +14,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg.errors import QueryError, StoreError
+from kg.store.remote import StoreUnreachable
 from server.execution import QueryTimeout
 from server.formats import HTML
 from server.negotiation import NotAcceptable, UnknownFormat, prefers_html
@@ -114,6 +115,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(StoreUnavailable)
     def _unavailable(exc: StoreUnavailable):
         return render(ApiError(503, str(exc), headers={"Retry-After": "30"}))
+
+    @app.errorhandler(StoreUnreachable)
+    def _unreachable(exc: StoreUnreachable):
+        # A remote store that is down or overloaded: ask again later.
+        return render(ApiError(503, str(exc), headers={"Retry-After": "10"}))
 
     @app.errorhandler(StoreError)
     def _store(exc: StoreError):
