@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from kg import derived
@@ -15,7 +16,6 @@ from kg.namespace import META_GRAPH, PROV
 from kg.provenance import activity_for, describe
 from kg.sources import SourceGraph, default_sources, sources_for_file
 from kg.store.base import Store
-from kg.store.oxigraph import OxigraphStore
 from kg.store.layout import DataDir
 
 Progress = Callable[[str], None]
@@ -34,24 +34,33 @@ def write_source(store: Store, source: SourceGraph) -> int:
 
 def write_all(store: Store, sources: Iterable[Callable[[], SourceGraph]],
               progress: Progress | None = None) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for make in sources:
-        source = make()
-        counts[source.name] = write_source(store, source)
-        if progress:
-            progress(f"{source.name}: {counts[source.name]} triples")
-    counts["derived"] = derived.rebuild(store)
-    if progress:
-        progress(f"derived: {counts['derived']} triples")
-    if isinstance(store, OxigraphStore):
-        # Materialisation reads the whole store; on the embedded engine it runs
-        # natively and fast. Remote stores get it from `kg infer` on demand.
-        from kg.quality import infer
+    """Write each source, then the derived statistics and the inferred graph."""
+    from kg.quality import infer
 
+    counts: dict[str, int] = {}
+    with _writing(store):
+        for make in sources:
+            source = make()
+            counts[source.name] = write_source(store, source)
+            if progress:
+                progress(f"{source.name}: {counts[source.name]} triples")
+        counts["derived"] = derived.rebuild(store)
+        if progress:
+            progress(f"derived: {counts['derived']} triples")
+        # Last, as it reads every other graph. The inferred graph is replaced like
+        # the others: atomically on a remote store, within the staged copy here.
         counts["inferred"] = infer(store)
         if progress:
             progress(f"inferred: {counts['inferred']} triples")
     return counts
+
+
+def _writing(store: Store) -> AbstractContextManager[object]:
+    """One write session for a whole build, where the store has them (a
+    remote store then tells its readers once that hidden graphs will appear,
+    instead of once per graph)."""
+    writing = getattr(store, "writing", None)
+    return writing() if callable(writing) else nullcontext()
 
 
 def build(data_dir: DataDir, *, only: Iterable[str] | None = None,

@@ -250,13 +250,17 @@ def check(data_dir: Path | None, store_url: str | None, max_records: int) -> Non
 
 @main.command()
 @data_dir_option
-def infer(data_dir: Path | None) -> None:
+@store_option
+def infer(data_dir: Path | None, store_url: str | None) -> None:
     """Materialise the OWL 2 RL consequences queries need into the `inferred` graph
-    (also done by every build and load)."""
+    (also done by every build and load; on a remote store the graph is replaced atomically)."""
     from kg.quality import infer as run_infer
 
-    with DataDir(data_dir).staged(from_current=True) as store:
-        count = run_infer(store)
+    if store_url:
+        count = run_infer(_remote(store_url))
+    else:
+        with DataDir(data_dir).staged(from_current=True) as store:
+            count = run_infer(store)
     click.echo(f"inferred graph: {count} triples", err=True)
 
 

@@ -67,6 +67,9 @@ Term = Hashable
 Pair = tuple[Any, Any]
 
 _BATCH = 50_000
+#: The properties of the axioms the rule families read (besides rdf:type).
+_AXIOM_PROPERTIES = (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty,
+                     OWL.inverseOf)
 
 
 @dataclass
@@ -144,6 +147,7 @@ def _strict_closure(direct: dict[URIRef, set[URIRef]]) -> dict[URIRef, set[URIRe
 # ---------------------------------------------------------------- backends
 
 class _Backend(Protocol):
+    def schema(self) -> Schema: ...
     def term(self, node: Identifier) -> Term: ...
     def is_literal(self, node: Term) -> bool: ...
     def instances(self, cls: Term) -> Iterable[Term]: ...
@@ -161,6 +165,18 @@ class _GenericBackend:
     def __init__(self, store: Store, graphs: list[URIRef]) -> None:
         self.store = store
         self.graphs = [str(g) for g in graphs]
+
+    def schema(self) -> Schema:
+        """The axioms, read with the backend's own two queries rather than
+        ``schema_axioms.rq``, which Virtuoso 7.2 cannot compile (a BIND in a
+        UNION branch: "sparp_gp_deprecate(): equiv replaces filter")."""
+        def axioms() -> Iterator[tuple[Identifier, Identifier, Identifier]]:
+            for p in _AXIOM_PROPERTIES:
+                yield from ((s, p, o) for s, o in self.pairs(p)
+                            if isinstance(s, URIRef) and isinstance(o, URIRef))
+            for cls in (OWL.SymmetricProperty, OWL.TransitiveProperty):
+                yield from ((s, RDF.type, cls) for s in self.instances(cls) if isinstance(s, URIRef))
+        return Schema.from_axioms(axioms())
 
     def term(self, node: Identifier) -> Term:
         return node
@@ -184,14 +200,19 @@ class _OxigraphBackend:
     """The embedded store, read and written quad by quad through pyoxigraph:
     the terms stay pyoxigraph's own from reading to writing."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, graphs: list[URIRef]) -> None:
         import pyoxigraph as ox
 
         from kg.store.terms import named_node, to_ox
         self._ox = ox
         self._to_ox = to_ox
+        self.store = store
+        self.graphs = graphs
         self.native = store.native
         self.graph = named_node(str(INFERRED_GRAPH))
+
+    def schema(self) -> Schema:
+        return _schema(self.store, self.graphs)
 
     def term(self, node: Identifier) -> Term:
         return self._to_ox(node)
@@ -334,7 +355,7 @@ def _properties(schema: Schema, backend: _Backend) -> dict[Term, set[Pair]]:
 def _backend(store: Store, graphs: list[URIRef]) -> _Backend:
     from kg.store.oxigraph import OxigraphStore
     if isinstance(store, OxigraphStore):
-        return _OxigraphBackend(store)
+        return _OxigraphBackend(store, graphs)
     return _GenericBackend(store, graphs)
 
 
@@ -343,7 +364,7 @@ def infer(store: Store) -> int:
     number of triples it holds. The store must be writable (a staged copy)."""
     graphs = [g for g in store.graphs() if g != INFERRED_GRAPH]
     backend = _backend(store, graphs)
-    schema = _schema(store, graphs)
+    schema = backend.schema()
     rdf_type = backend.term(RDF.type)
 
     def triples() -> Iterator[tuple[Term, Term, Term]]:

@@ -15,29 +15,43 @@ It behaves like the embedded :class:`kg.store.oxigraph.OxigraphStore` so that
   found by a tokenizer that skips strings, IRIs and comments, so user text can
   neither close the block nor reach the query.
 * **Union default graph.** The embedded store's default graph is the union of
-  the named graphs. By default this is emulated on every engine by listing the
-  named graphs (a request, cached for a moment) and passing them as
-  ``default-graph-uri`` / ``named-graph-uri``: that leaves out staging graphs
-  of writes in progress and the engine's own system graphs (Virtuoso).
-  ``union="native"`` relies on the engine instead (Oxigraph's
-  ``union-default-graph`` parameter; the default graph as the engine has it
-  elsewhere, which is the union on Virtuoso, GraphDB and Neptune): no listing,
-  but staging graphs show while a write runs. A query with its own
-  ``FROM``/``FROM NAMED`` keeps its dataset.
-* **Atomic replace.** ``replace_graph`` writes into ``<graph>-staging-<uuid>``
-  and then runs one ``MOVE <staging> TO <graph>`` update, which engines run
-  as one transaction, so a reader sees the old graph or the new one, never a
-  mix (on Virtuoso only with serializable isolation, see
-  :mod:`kg.store.dialects`). A failed write drops its staging graph when the
-  server still answers;
-  one that could not (server gone) is invisible to readers and is removed by
-  :meth:`RemoteStore.collect_staging`.
+  the named graphs. By default (``union="explicit"``) the store lists the
+  named graphs (a request, cached for a moment) and, while some must not be
+  seen (staging graphs and graphs being written, the engine's own system
+  graphs), passes the others as ``default-graph-uri`` / ``named-graph-uri``.
+  While nothing is hidden it sends the engine's own union instead (Oxigraph's
+  ``union-default-graph``), which Oxigraph answers several times faster than
+  a default graph of many listed graphs. That is safe because writers
+  announce hidden graphs (an empty mark graph) and then wait longer than a
+  reader keeps such a listing before any hidden graph appears.
+  ``union="native"`` always relies on the engine (the default graph as the
+  engine has it elsewhere, which is the union on Virtuoso, GraphDB and
+  Neptune): no listing, but staging graphs show while a write runs. A query
+  with its own ``FROM``/``FROM NAMED`` keeps its dataset.
+* **Atomic replace.** A reader sees the old graph or the new one, never a
+  mix. ``replace_graph`` of a graph that holds nothing (every graph of a first
+  build) writes in place while an empty mark graph says it is being written;
+  marked graphs are left out of every query's dataset, like staging graphs,
+  and one update drops the mark. That needs an engine that keeps empty graphs
+  and honours ``named-graph-uri`` for a graph a query names (Oxigraph, not
+  Virtuoso). Otherwise the triples go into ``<graph>-staging-<uuid>``, which
+  one ``MOVE <staging> TO <graph>`` update puts in place; engines run it as
+  one transaction (on Virtuoso only with serializable isolation, see
+  :mod:`kg.store.dialects`). As readers cannot see them, marked and staging
+  graphs are loaded by the engine's fastest path even where it is not
+  transactional (Oxigraph's bulk loader). A failed write drops its graph when
+  the server still answers; one that could not (server gone) stays invisible
+  to readers and is removed by :meth:`RemoteStore.collect_staging`.
+* **Throughput.** Triples are written as N-Triples text straight from the
+  rdflib terms, in large batches, and the next batch is made while the
+  server loads the previous one.
 * **Failures.** Connection errors and HTTP 502/503/504 are retried with
   exponential backoff; a MOVE whose outcome is unknown is only retried after
   checking that its staging graph is still there (retrying a MOVE that did
-  happen would empty the graph on Virtuoso). An unreachable service is a
-  :class:`kg.errors.StoreError` naming the URL; a query or update the server
-  rejects is a :class:`kg.errors.QueryError` carrying the server's message.
+  happen would empty the graph on Virtuoso). A service that does not answer
+  is a :class:`StoreUnreachable` (a :class:`kg.errors.StoreError`) naming the
+  URL; a query or update the server rejects is a :class:`kg.errors.QueryError`
+  carrying the server's message.
 
 Blank nodes are scoped to one write request on a remote engine. Triples with
 blank nodes are therefore held back and sent together in the last request of
@@ -58,7 +72,12 @@ import time
 import urllib.error
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from hashlib import sha1
 from typing import IO, Any, TypeVar
+from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 import requests
@@ -85,6 +104,22 @@ _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _NO_GRAPH = "urn:x-kg:no-graph"
 _STAGING = re.compile(r"-staging-[0-9a-f]{32}\Z")
 _RETRY_STATUS = {502, 503, 504}
+#: Marks are empty named graphs, listed with the others but seen by no query:
+#: ``<MARKS>pending:<graph, percent-encoded>`` for a graph being written in
+#: place, ``<MARKS>write:<uuid>`` for a writer's announcement.
+_MARKS = "urn:x-kg:mark:"
+_PENDING = _MARKS + "pending:"
+_WRITING = _MARKS + "write:"
+
+
+def _pending_mark(graph: URIRef) -> URIRef:
+    return URIRef(_PENDING + quote(str(graph), safe=""))
+
+
+def _unmark(graph: URIRef) -> str:
+    """The update that publishes a graph marked as being written (harmless
+    where there is no mark)."""
+    return f"DROP SILENT GRAPH {sparql_term(_pending_mark(graph))}"
 
 # ---------------------------------------------------------------------------
 # Results
@@ -247,6 +282,12 @@ def _rdf_format(content_type: str | None) -> ox.RdfFormat:
 # Transport errors
 # ---------------------------------------------------------------------------
 
+class StoreUnreachable(StoreError):
+    """The store did not answer, or answered 502/503/504, on every attempt:
+    the store is down or overloaded rather than the request wrong, so a
+    service in front of it may answer 503 and be asked again later."""
+
+
 class _Retryable(Exception):
     """A failure worth another attempt. `maybe_applied` is False only when the
     request certainly did not reach the server (connection refused, 503)."""
@@ -300,6 +341,94 @@ def _body_text(body: bytes | str | None) -> str:
 
 
 # ---------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------
+
+def _control_escapes() -> dict[int, str]:
+    table = {c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F)}
+    table.update({0x5C: "\\\\", 0x22: '\\"', 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t",
+                  0x08: "\\b", 0x0C: "\\f"})
+    return table
+
+
+_LITERAL_ESCAPES = _control_escapes()
+_LANGTAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
+_BNODE_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?\Z")
+
+
+class _NTriples:
+    """N-Triples lines written straight from rdflib terms: about twice as
+    fast as converting every term to pyoxigraph's and serialising those,
+    which matters at millions of triples. IRIs are checked by pyoxigraph the
+    first time they are seen and their text is kept, since the same ones
+    repeat on every row; literals are escaped as N-Triples requires."""
+
+    def __init__(self, cache_size: int = 200_000) -> None:
+        self._iris: dict[str, str] = {}
+        self._cache_size = cache_size
+        self._langs: set[str] = set()
+        self._bnodes: dict[str, str] = {}
+
+    def iri(self, value: str) -> str:
+        text = self._iris.get(value)
+        if text is None:
+            try:
+                text = str(ox.NamedNode(value))
+            except ValueError as exc:
+                raise StoreError(f"cannot write {value!r}: not a valid IRI ({exc})") from None
+            if len(self._iris) >= self._cache_size:
+                self._iris.clear()
+            self._iris[value] = text
+        return text
+
+    def term(self, term: Any) -> str:
+        # str.__str__ gives the plain string: rdflib terms hash and compare slowly.
+        if isinstance(term, URIRef):
+            return self.iri(str.__str__(term))
+        if isinstance(term, Literal):
+            text = '"' + str.__str__(term).translate(_LITERAL_ESCAPES) + '"'
+            if term.language:
+                lang = term.language
+                if lang not in self._langs:
+                    if not _LANGTAG.match(lang):
+                        raise StoreError(f"cannot write {term!r}: invalid language tag")
+                    self._langs.add(lang)
+                return f"{text}@{lang}"
+            datatype = term.datatype
+            if datatype is not None and str.__str__(datatype) != _XSD_STRING:
+                return f"{text}^^{self.iri(str.__str__(datatype))}"
+            return text
+        if isinstance(term, BNode):
+            label = str.__str__(term)
+            if not _BNODE_LABEL.match(label):
+                label = self._bnodes.setdefault(label, "b" + sha1(label.encode()).hexdigest())
+            return f"_:{label}"
+        raise StoreError(f"cannot write {term!r}: not an RDF term")
+
+    def line(self, s: Any, p: Any, o: Any) -> str:
+        return f"{self.term(s)} {self.term(p)} {self.term(o)} .\n"
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """The named graphs as listed at monotonic time `at`: those readers see,
+    and whether that is every graph the engine holds (nothing to hide)."""
+
+    at: float
+    published: list[str]
+    nothing_hidden: bool
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """One write request: N-Triples text and how many triples it holds."""
+
+    body: bytes
+    count: int
+    blank_nodes: bool
+
+
+# ---------------------------------------------------------------------------
 # The store
 # ---------------------------------------------------------------------------
 
@@ -319,8 +448,18 @@ class RemoteStore:
     is reused for `graph_cache_ttl` seconds (listing costs a scan on Oxigraph)
     and dropped at once after this store's own writes, so a graph another
     process creates is seen within that time. `atomic_replace=False` writes
-    straight into the target graph instead of staging and moving it: three to
-    four times faster on Oxigraph, for loads nobody reads while they run."""
+    straight into the target graph, visible while it is written, instead of
+    marking or staging it: for loads nobody reads while they run (on Oxigraph
+    it saves the MOVE of a rebuild, which costs several times the load).
+    Group the writes of one job with :meth:`writing`."""
+
+    #: Seconds a reader may use the engine's own union default graph after a
+    #: listing that showed nothing to hide (see _may_use_engine_union).
+    native_union_for: float = 2.0
+    #: Seconds a writer waits after announcing graphs readers must not see,
+    #: before any appears: longer than native_union_for, so that every reader
+    #: has listed the graphs again and names the published ones.
+    announce_wait: float = 2.5
 
     def __init__(self, query_url: str, *, update_url: str | None = None,
                  graph_store_url: str | None = None, auth: tuple[str, str] | None = None,
@@ -354,8 +493,10 @@ class RemoteStore:
         self.graph_prefix = graph_prefix
         self.graph_cache_ttl = graph_cache_ttl
         self.atomic_replace = atomic_replace
-        self._graph_cache: tuple[float, list[str]] | None = None
+        self._graph_cache: _Listing | None = None
         self._graph_cache_lock = threading.Lock()
+        self._sessions = 0
+        self._announcement: URIRef | None = None
         self._session = requests.Session()
         if token:
             self._session.headers["Authorization"] = f"Bearer {token}"
@@ -384,7 +525,7 @@ class RemoteStore:
                 last = exc
                 if exc.maybe_applied and not idempotent:
                     raise StoreError(f"{what} at {url} failed and may or may not have been applied: {exc}") from exc
-        raise StoreError(f"{what} at {url} failed after {self.retries + 1} attempt(s): {last}") from last
+        raise StoreUnreachable(f"{what} at {url} failed after {self.retries + 1} attempt(s): {last}") from last
 
     def _raise_http(self, what: str, url: str, status: int, body: str, header_len: int = 0) -> None:
         if status in _RETRY_STATUS:
@@ -401,7 +542,9 @@ class RemoteStore:
             raise _Retryable(f"HTTP {status} {body[:300]}", maybe_applied=False)
         if verdict == "query":
             raise QueryError(f"{url} rejected the {what}: {self._fix_position(body, header_len)}")
-        raise StoreError(f"{what} at {url} failed (HTTP {status}): {body[:2000]}")
+        advice = [hint for pattern, hint in self.dialect.error_hints if re.search(pattern, body)]
+        raise StoreError(f"{what} at {url} failed (HTTP {status}): {body[:2000]}"
+                         + "".join(f"\nhint: {a}" for a in advice))
 
     def _send(self, what: str, method: str, url: str, *, stream: bool = False,
               **kwargs: Any) -> requests.Response:
@@ -504,7 +647,8 @@ class RemoteStore:
         try:
             self._select("ASK {}", form="ASK")
         except StoreError as exc:
-            raise StoreError(f"cannot reach the SPARQL store at {self.query_url}: {exc}") from exc
+            kind = StoreUnreachable if isinstance(exc, StoreUnreachable) else StoreError
+            raise kind(f"cannot reach the SPARQL store at {self.query_url}: {exc}") from exc
 
     # -- reading ---------------------------------------------------------
     def query(self, sparql: str, *, bindings: Mapping[str, Identifier] | None = None,
@@ -565,12 +709,25 @@ class RemoteStore:
         elif not union:
             default = []  # the engine's default graph is the union: name an empty one instead
         else:
-            published = self._published(cached=True)
-            default = published
+            view = self._view(cached=True)
+            if named is None and self._may_use_engine_union(view):
+                return list(self.dialect.union_params)
+            published = default = view.published
         if named is None:
             named = published if published is not None else self._published(cached=True)
         return ([("default-graph-uri", g) for g in default or [_NO_GRAPH]]
                 + [("named-graph-uri", g) for g in named or [_NO_GRAPH]])
+
+    def _may_use_engine_union(self, view: _Listing) -> bool:
+        """Whether the engine's own union default graph is the published one
+        now: the listing, at most `native_union_for` seconds old, showed
+        nothing to hide, and the engine can make its default graph the union.
+        (Oxigraph evaluates a default graph of many listed graphs several
+        times slower than its own union.) Writers announce hidden graphs and
+        wait longer than that before any appears, see _announce()."""
+        if self.graph_prefix is not None or not view.nothing_hidden or not self._marks_hide():
+            return False
+        return time.monotonic() - view.at < self.native_union_for
 
     def _execute(self, text: str, form: str, params: list[tuple[str, str]], header_len: int = 0) -> QueryResult:
         response = self._sparql(text, form, params, header_len)
@@ -626,34 +783,47 @@ class RemoteStore:
         """Run the store's own queries: no prefixes, no dataset parameters."""
         return self._execute(text, form, [])
 
-    def _all_graphs(self) -> list[str]:
-        return [str(r["g"]) for r in self._select(self.dialect.list_graphs)
-                if isinstance(r.get("g"), URIRef)]
+    def _listing(self) -> tuple[list[str], set[str]]:
+        """(every named graph, marks included; the graphs marked as being written)."""
+        graphs = [str(r["g"]) for r in self._select(self.dialect.list_graphs) if isinstance(r.get("g"), URIRef)]
+        pending = {unquote(g[len(_PENDING):]) for g in graphs if g.startswith(_PENDING)}
+        return graphs, pending
 
-    def _is_published(self, iri: str) -> bool:
-        if _STAGING.search(iri) or iri == _NO_GRAPH:
+    def _all_graphs(self) -> list[str]:
+        return self._listing()[0]
+
+    def _is_published(self, iri: str, pending: Iterable[str] = ()) -> bool:
+        """Whether readers see a graph: not staging, not being written, not
+        the engine's own, and under `graph_prefix` if one is set."""
+        if _STAGING.search(iri) or iri.startswith(_MARKS) or iri == _NO_GRAPH or iri in pending:
             return False
         if any(iri.startswith(p) for p in self.dialect.system_graph_prefixes):
             return False
         return self.graph_prefix is None or iri.startswith(self.graph_prefix)
 
-    def _published(self, *, cached: bool) -> list[str]:
+    def _view(self, *, cached: bool) -> _Listing:
         now = time.monotonic()
         with self._graph_cache_lock:
-            if cached and self._graph_cache and now - self._graph_cache[0] < self.graph_cache_ttl:
-                return self._graph_cache[1]
-        listed = sorted(g for g in set(self._all_graphs()) if self._is_published(g))
+            if cached and self._graph_cache and now - self._graph_cache.at < self.graph_cache_ttl:
+                return self._graph_cache
+        graphs, pending = self._listing()
+        published = sorted(g for g in set(graphs) if self._is_published(g, pending))
+        view = _Listing(now, published, nothing_hidden=len(published) == len(set(graphs)))
         with self._graph_cache_lock:
-            self._graph_cache = (now, listed)
-        return listed
+            self._graph_cache = view
+        return view
+
+    def _published(self, *, cached: bool) -> list[str]:
+        return self._view(cached=cached).published
 
     def _forget_graphs(self) -> None:
         with self._graph_cache_lock:
             self._graph_cache = None
 
     def graphs(self) -> list[URIRef]:
-        """Named graphs, leaving out staging graphs of unfinished writes and the
-        engine's own system graphs (always asked afresh)."""
+        """Named graphs, leaving out staging graphs and graphs marked as being
+        written by unfinished writes, and the engine's own system graphs
+        (always asked afresh)."""
         return [URIRef(g) for g in self._published(cached=False)]
 
     def count(self, graph: URIRef | None = None) -> int:
@@ -661,8 +831,9 @@ class RemoteStore:
             rows = list(self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {sparql_term(URIRef(str(graph)))} "
                                      "{ ?s ?p ?o } }"))
             return int(rows[0]["n"]) if rows else 0
+        published = set(self._published(cached=False))
         rows = self._select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        return sum(int(r["n"]) for r in rows if isinstance(r.get("g"), URIRef) and self._is_published(str(r["g"])))
+        return sum(int(r["n"]) for r in rows if isinstance(r.get("g"), URIRef) and str(r["g"]) in published)
 
     def objects(self, graph: URIRef, subject: URIRef, predicate: URIRef) -> list[Identifier]:
         text = (f"SELECT ?o WHERE {{ GRAPH {sparql_term(URIRef(str(graph)))} {{ "
@@ -721,61 +892,165 @@ class RemoteStore:
         did not reach the server, since an update need not be idempotent."""
         self._update(sparql, idempotent=False)
 
-    def _batches(self, triples: Iterable[Triple]) -> Iterator[tuple[list[Triple], bool]]:
-        """Batches of at most `batch_size` triples; triples with blank nodes are
-        held back and sent as one last batch, so they stay connected."""
-        held: list[Triple] = []
-        batch: list[Triple] = []
-        for triple in triples:
-            if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
-                held.append(triple)
+    def _chunks(self, triples: Iterable[Triple]) -> Iterator[_Chunk]:
+        """N-Triples request bodies of at most `batch_size` triples; triples
+        with blank nodes are held back and sent as one last chunk, so that
+        they stay connected."""
+        writer = _NTriples()
+        held: list[str] = []
+        lines: list[str] = []
+        for s, p, o in triples:
+            line = writer.line(s, p, o)
+            if isinstance(s, BNode) or isinstance(o, BNode):
+                held.append(line)
                 continue
-            batch.append(triple)
-            if len(batch) >= self.batch_size:
-                yield batch, False
-                batch = []
-        if batch:
-            yield batch, False
+            lines.append(line)
+            if len(lines) >= self.batch_size:
+                yield _Chunk("".join(lines).encode("utf-8"), len(lines), False)
+                lines = []
+        if lines:
+            yield _Chunk("".join(lines).encode("utf-8"), len(lines), False)
         if held:
-            yield held, True
+            yield _Chunk("".join(held).encode("utf-8"), len(held), True)
 
-    def _post_triples(self, graph: str, batch: list[Triple], has_blank_nodes: bool) -> None:
+    def _post_chunk(self, graph: str, chunk: _Chunk, bulk: bool) -> None:
+        """One write request. `bulk` asks for the engine's fastest load path,
+        which may not be transactional: only for graphs no reader sees."""
         self._forget_graphs()
-        body = ox.serialize([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in batch],
-                            None, ox.RdfFormat.N_TRIPLES)
         if self.graph_store_url:
-            self._request("graph store write", "POST", self.graph_store_url, params={"graph": graph},
-                          data=body, headers={"Content-Type": "application/n-triples; charset=utf-8"},
-                          idempotent=not has_blank_nodes).close()
+            params = [("graph", graph)] + (list(self.dialect.bulk_params) if bulk else [])
+            self._request("graph store write", "POST", self.graph_store_url, params=params, data=chunk.body,
+                          headers={"Content-Type": "application/n-triples; charset=utf-8"},
+                          idempotent=not chunk.blank_nodes).close()
         else:
-            text = f"INSERT DATA {{ GRAPH {sparql_term(URIRef(graph))} {{ {body.decode('utf-8')} }} }}"
-            self._update(text, what="insert", idempotent=not has_blank_nodes)
+            text = f"INSERT DATA {{ GRAPH {sparql_term(URIRef(graph))} {{ {chunk.body.decode('utf-8')} }} }}"
+            self._update(text, what="insert", idempotent=not chunk.blank_nodes)
+
+    def _write(self, graph: str, triples: Iterable[Triple], *, bulk: bool) -> int:
+        """Send triples in chunks, one request in flight: the next chunk is
+        made (the caller's generator, serialisation) while the server loads
+        the previous one, so client and server work side by side."""
+        written = 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store-write") as sender:
+            in_flight: Future[None] | None = None
+            for chunk in self._chunks(triples):
+                if in_flight is not None:
+                    in_flight.result()
+                in_flight = sender.submit(self._post_chunk, graph, chunk, bulk)
+                written += chunk.count
+            if in_flight is not None:
+                in_flight.result()
+        return written
 
     def add_triples(self, graph: URIRef, triples: Iterable[Triple]) -> int:
-        """Append triples to a graph in batches (bulk path, not transactional)."""
-        written = 0
-        for batch, has_blank_nodes in self._batches(triples):
-            self._post_triples(str(graph), batch, has_blank_nodes)
-            written += len(batch)
+        """Append triples to a graph in batches, each its own transaction (so
+        not atomic as a whole: for small additions such as the metadata)."""
+        written = self._write(str(graph), triples, bulk=False)
         if not written:
             self._update(f"CREATE SILENT GRAPH {sparql_term(URIRef(str(graph)))}")
         return written
 
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> int:
-        """Write into a staging graph, then MOVE it over `graph` in one update."""
+        """Make `graph` hold exactly `triples`, never half-written for readers.
+
+        A graph that holds nothing is written in place while marked as being
+        written (hidden like a staging graph, and loaded by the engine's
+        fastest path), then published by removing the mark, where marked
+        graphs can be hidden (see _can_hide). Otherwise the triples go into a
+        staging graph that one update MOVEs over the graph. Either way one
+        update publishes, which engines run as one transaction."""
         target = URIRef(str(graph))
         self._require_update()
         if not self.atomic_replace:
             self._update(f"DROP SILENT GRAPH {sparql_term(target)}")
-            return self.add_triples(target, triples)
+            written = self._write(str(target), triples, bulk=True)
+            if not written:
+                self._update(f"CREATE SILENT GRAPH {sparql_term(target)}")
+            return written
+        with self.writing():
+            self._announce()
+            if self._can_hide(target):
+                return self._replace_in_place(target, triples)
+            return self._replace_staged(target, triples)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Group writes (a whole build): readers are told once, and given time
+        to notice, that graphs they must not see will appear, rather than
+        once per graph replaced."""
+        self._sessions += 1
+        try:
+            yield
+        finally:
+            self._sessions -= 1
+            if not self._sessions:
+                self._unannounce()
+
+    def _marks_hide(self) -> bool:
+        """Whether marks (empty graphs) can hide graphs being written, and
+        readers of this engine may then take its own union default graph
+        (see _may_use_engine_union): not where the engine forgets empty
+        graphs, or keeps graphs of its own that readers always leave out."""
+        return (self.dialect.keeps_empty_graphs and not self.dialect.system_graph_prefixes
+                and bool(self.dialect.union_params or self.dialect.default_graph_is_union))
+
+    def _announce(self) -> None:
+        """Mark that graphs readers must not see are about to appear, then wait
+        until every reader has stopped using the engine's own union default
+        graph, which would show them. Once per writing() session."""
+        if self._announcement is not None or not self._marks_hide():
+            return
+        mark = URIRef(f"{_WRITING}{uuid.uuid4().hex}")
+        self._update(f"CREATE SILENT GRAPH {sparql_term(mark)}")
+        self._announcement = mark
+        time.sleep(self.announce_wait)
+
+    def _unannounce(self) -> None:
+        """End the announcement. If the server does not answer, it stays:
+        readers then keep naming the published graphs (slower, not wrong)
+        until collect_staging() removes it."""
+        if self._announcement is None:
+            return
+        mark, self._announcement = self._announcement, None
+        try:
+            self._update(f"DROP SILENT GRAPH {sparql_term(mark)}")
+        except StoreError:
+            pass
+
+    def _can_hide(self, target: URIRef) -> bool:
+        """Whether `target` can be written in place unseen: it holds nothing
+        to keep, and every query's dataset leaves out marked graphs (the
+        explicit union, on an engine that keeps the empty graphs that mark
+        them and honours the protocol's named graphs even for a graph named
+        in the query)."""
+        return (self.union == "explicit" and self.dialect.named_graphs_bind_graph_iris and self._marks_hide()
+                and not self._has_triples(target))
+
+    def _replace_in_place(self, target: URIRef, triples: Iterable[Triple]) -> int:
+        """Fill an empty graph while it is marked as being written. If the
+        write fails, the graph is dropped when the server still answers;
+        otherwise the mark keeps the part written out of every query until
+        the next replace or collect_staging()."""
+        t = sparql_term(target)
+        self._update(f"CREATE SILENT GRAPH {sparql_term(_pending_mark(target))}")
+        try:
+            written = self._write(str(target), triples, bulk=True)
+        except BaseException:
+            self._discard(target)
+            raise
+        create = f"CREATE SILENT GRAPH {t} ; " if not written else ""
+        self._update(create + _unmark(target))
+        return written
+
+    def _replace_staged(self, target: URIRef, triples: Iterable[Triple]) -> int:
+        """Write into a staging graph, then MOVE it over `target` in one update."""
         staging = URIRef(f"{target}-staging-{uuid.uuid4().hex}")
         written = 0
         try:
-            for batch, has_blank_nodes in self._batches(triples):
-                self._post_triples(str(staging), batch, has_blank_nodes)
-                written += len(batch)
+            written = self._write(str(staging), triples, bulk=True)
             if not written:
-                self._update(f"DROP SILENT GRAPH {sparql_term(target)} ; CREATE SILENT GRAPH {sparql_term(target)}")
+                t = sparql_term(target)
+                self._update(f"DROP SILENT GRAPH {t} ; CREATE SILENT GRAPH {t} ; {_unmark(target)}")
                 return 0
             self._swap(staging, target)
         except BaseException:
@@ -784,10 +1059,11 @@ class RemoteStore:
         return written
 
     def _swap(self, staging: URIRef, target: URIRef) -> None:
-        """``MOVE staging TO target``, retried only while the staging graph is
-        still there: a MOVE that did happen must not run again (Virtuoso would
-        clear the target when moving a graph that no longer exists)."""
-        text = f"MOVE {sparql_term(staging)} TO {sparql_term(target)}"
+        """``MOVE staging TO target`` (and unmark the target, which a write
+        that died may have left marked), retried only while the staging graph
+        is still there: a MOVE that did happen must not run again (Virtuoso
+        would clear the target when moving a graph that no longer exists)."""
+        text = f"MOVE {sparql_term(staging)} TO {sparql_term(target)} ; {_unmark(target)}"
         url = self._require_update()
         last: _Retryable | None = None
         for attempt in range(self.retries + 1):
@@ -804,30 +1080,37 @@ class RemoteStore:
         self._forget_graphs()
         if last is not None and last.maybe_applied and not self._has_triples(staging):
             return
-        raise StoreError(f"replacing {target} at {url} failed after {self.retries + 1} attempt(s); "
-                         f"its previous content is kept: {last}") from last
+        raise StoreUnreachable(f"replacing {target} at {url} failed after {self.retries + 1} attempt(s); "
+                               f"its previous content is kept: {last}") from last
 
     def _has_triples(self, graph: URIRef) -> bool:
         result = self._select(f"ASK {{ GRAPH {sparql_term(graph)} {{ ?s ?p ?o }} }}", form="ASK")
         return bool(result.boolean)
 
-    def _discard(self, staging: URIRef) -> None:
-        """Drop a staging graph after a failed write, once, without retrying: if
-        the server is gone the graph stays hidden until collect_staging()."""
+    def _discard(self, graph: URIRef) -> None:
+        """Drop an unpublished graph (staging, or marked) after a failed write,
+        once, without retrying: if the server is gone the graph stays hidden
+        until collect_staging()."""
         if not self.update_url:
             return
+        text = f"DROP SILENT GRAPH {sparql_term(graph)} ; {_unmark(graph)}"
         try:
-            self._session.post(self.update_url, data={"update": f"DROP SILENT GRAPH {sparql_term(staging)}"},
-                               timeout=min(self.timeout, 5))
+            self._session.post(self.update_url, data={"update": text}, timeout=min(self.timeout, 5))
         except requests.RequestException:
             pass
+        self._forget_graphs()
 
     def collect_staging(self) -> list[URIRef]:
-        """Drop the staging graphs left by writes that died with the server.
-        Run it when no write is in progress: it cannot tell those apart."""
-        leftovers = [URIRef(g) for g in self._all_graphs() if _STAGING.search(g)]
+        """Drop what writes that died with the server left: staging graphs,
+        and graphs still marked as being written. Run it when no write is in
+        progress: it cannot tell those apart."""
+        graphs, pending = self._listing()
+        leftovers = sorted({URIRef(g) for g in graphs if _STAGING.search(g)} | {URIRef(g) for g in pending})
         for g in leftovers:
-            self._update(f"DROP SILENT GRAPH {sparql_term(g)}")
+            self._update(f"DROP SILENT GRAPH {sparql_term(g)} ; {_unmark(g)}")
+        for g in graphs:
+            if g.startswith(_WRITING):  # announcements of writers gone too
+                self._update(f"DROP SILENT GRAPH {sparql_term(URIRef(g))}")
         return leftovers
 
     def drop_graph(self, graph: URIRef) -> None:
@@ -851,5 +1134,5 @@ def open_store(url: str, **kwargs: Any) -> RemoteStore:
     return RemoteStore(url, **kwargs)
 
 
-__all__ = ["RemoteStore", "open_store", "bind_values", "prefix_header", "sparql_term", "shape",
+__all__ = ["RemoteStore", "StoreUnreachable", "open_store", "bind_values", "prefix_header", "sparql_term", "shape",
            "term_from_json"]

@@ -28,6 +28,24 @@ def test_build_and_query_through_the_remote_store(fresh_oxigraph, tmp_path):
     assert any(g.endswith("/graph/file/extra") for g in stats["graphs"])
 
 
+def test_infer_on_a_remote_store_rebuilds_the_inferred_graph(fresh_oxigraph):
+    from kg.namespace import INFERRED_GRAPH
+    from kg.store.remote import open_store
+
+    url = fresh_oxigraph.query_url
+    assert kg("build", "--store", url, "--source", "ontology", "--source", "countries").returncode == 0
+    store = open_store(url)
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}"
+    built = set(store.query(query))
+    assert built  # the build materialised it
+    store.drop_graph(INFERRED_GRAPH)
+    done = kg("infer", "--store", url)
+    assert done.returncode == 0, done.stderr
+    assert f"inferred graph: {len(built)} triples" in done.stderr
+    assert set(store.query(query)) == built
+    assert store.collect_staging() == []
+
+
 def test_an_unreachable_store_names_the_url():
     out = kg("query", "--store", "http://127.0.0.1:9/query", "ASK { ?s ?p ?o }")
     assert out.returncode != 0
