@@ -29,7 +29,9 @@ class Dumps:
     """The dump files of one app."""
 
     def __init__(self, directory: Path | None) -> None:
-        self._directory = directory
+        # Absolute: a relative data directory (the default `var/kg`) must not be
+        # read against Flask's root path when the file is sent.
+        self._directory = directory.resolve() if directory is not None else None
         self._temporary: tempfile.TemporaryDirectory | None = None
         self._lock = threading.Lock()
 

@@ -104,3 +104,11 @@ def test_void_links_the_dump(base):
     assert (None, VOID.dataDump, dump) in g
     assert (dump, DCAT.downloadURL, dump) in g
     assert (dump, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/application/n-quads")) in g
+
+
+def test_dump_from_a_relative_data_directory(data_dir, monkeypatch):
+    """`kg serve` defaults to the relative `var/kg`; the dump must still be found."""
+    monkeypatch.chdir(data_dir.path.parent)
+    with serve(data_dir.path.name) as server:
+        r = _get(server.url + "/dumps/regecon.nq.gz")
+    assert r.status_code == 200 and gzip.decompress(r.content)
