@@ -156,7 +156,7 @@ elif mode == "engine_requests":
     sent = []
     original = store._sparql
     def counting(*a, **k):
-        sent.append(a[1])
+        sent.append(a[0])  # the query text
         return original(*a, **k)
     store._sparql = counting
     app = create_app(store=store)
