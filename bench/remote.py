@@ -19,7 +19,7 @@ the store API (`KnowledgeGraph` on a `RemoteStore`) split the difference, and
 an in-process app counts the requests that reach the engine per API request.
 
     python bench/remote.py --triples 1000000 [--engine oxigraph --engine virtuoso]
-                           [--runs 15] [--rebuild] [--json bench/out/remote.json]
+                           [--runs 15] [--rebuild] [--no-latency] [--json bench/out/remote.json]
 
 Each measurement runs in a fresh process, so the client's peak memory (max
 RSS) is its own; a server's peak memory is read from /proc (VmHWM) when it
@@ -367,7 +367,9 @@ def bench_oxigraph(work: Path, csv_path: Path, nq: Path, quads: int, opts: argpa
         if opts.rebuild:
             result["rebuild"] = child("remote", url=server.query_url, csv=str(csv_path), small=SMALL_SOURCES,
                                       store={})
-        result["latency"] = latency(server.query_url, {}, {}, server.query_url, {"union-default-graph": ""}, opts)
+        if opts.latency:
+            result["latency"] = latency(server.query_url, {}, {}, server.query_url, {"union-default-graph": ""},
+                                        opts)
     finally:
         peak = server.stop()
     result["build"]["server_rss_mb"] = peak
@@ -393,7 +395,8 @@ def bench_virtuoso(work: Path, csv_path: Path, nq: Path, quads: int, opts: argpa
         result["build"] = child("remote", url=url, csv=str(csv_path), small=SMALL_SOURCES, store=store)
         if opts.rebuild:
             result["rebuild"] = child("remote", url=url, csv=str(csv_path), small=SMALL_SOURCES, store=store)
-        result["latency"] = latency(url, store, env, server.query_url, {}, opts)
+        if opts.latency:
+            result["latency"] = latency(url, store, env, server.query_url, {}, opts)
     finally:
         peak = server.stop()
     result["build"]["server_rss_mb"] = peak
@@ -468,7 +471,7 @@ def report(results: dict, label: str) -> list[str]:
             lines.append(f"| {name} | " + " | ".join(f"{entry['marks'].get(k, float('nan')):.1f}"
                                                      for k in emb["marks"]) + " |")
     for engine in ("oxigraph", "virtuoso"):
-        if engine not in results:
+        if "latency" not in results.get(engine, {}):
             continue
         lat = results[engine]["latency"]
         lines += ["", f"Catalog queries on {engine}, median of {lat['runs']} rounds (3 for queries over 2 s), "
@@ -517,7 +520,8 @@ def run(triples: int, opts: argparse.Namespace) -> list[str]:
         for engine in opts.engine or ["oxigraph", "virtuoso"]:
             bench = bench_oxigraph if engine == "oxigraph" else bench_virtuoso
             results[engine] = bench(work, csv_path, nq, quads, opts)
-            results[engine]["latency"]["runs"] = opts.runs
+            if opts.latency:
+                results[engine]["latency"]["runs"] = opts.runs
     label = f"{results['embedded']['triples']:,} triples written ({rows:,} trade rows, {quads:,} source quads)"
     if opts.json:
         opts.json.parent.mkdir(parents=True, exist_ok=True)
@@ -532,6 +536,7 @@ def main() -> None:
                     help="engine to measure (repeatable; default both)")
     ap.add_argument("--runs", type=int, default=15, help="rounds per query for the latency medians")
     ap.add_argument("--rebuild", action="store_true", help="also time a second write_all over the first")
+    ap.add_argument("--no-latency", dest="latency", action="store_false", help="measure loading only")
     ap.add_argument("--json", type=Path, help="also write the raw measurements here")
     opts = ap.parse_args()
     for n in opts.triples or [1_000_000]:

@@ -65,6 +65,7 @@ import codecs
 import http.client
 import json
 import math
+import random
 import re
 import socket
 import threading
@@ -290,11 +291,42 @@ class StoreUnreachable(StoreError):
 
 class _Retryable(Exception):
     """A failure worth another attempt. `maybe_applied` is False only when the
-    request certainly did not reach the server (connection refused, 503)."""
+    request certainly did not reach the server (connection refused, 503).
+    `contended` marks a lost lock race (a deadlock the engine rolled back):
+    the server is fine, the request only met another one."""
 
-    def __init__(self, message: str, maybe_applied: bool) -> None:
+    def __init__(self, message: str, maybe_applied: bool, contended: bool = False) -> None:
         super().__init__(message)
         self.maybe_applied = maybe_applied
+        self.contended = contended
+
+
+class _Pacing:
+    """When to try again. Transient failures get `retries` more attempts with
+    exponential backoff. Lost lock races get up to `contention_retries` more,
+    after short randomised pauses: a MOVE on Virtuoso deadlocks with readers
+    scanning the same quads, and a busy site always has a reader, so a few
+    fixed pauses may meet one every time."""
+
+    def __init__(self, retries: int, backoff: float, contention_retries: int) -> None:
+        self.retries, self.backoff, self.contention_retries = retries, backoff, contention_retries
+        self.failures = self.contentions = 0
+
+    @property
+    def attempts(self) -> int:
+        return 1 + self.failures + self.contentions
+
+    def again(self, exc: _Retryable) -> bool:
+        """Count `exc`; sleep and return True if another attempt is due."""
+        if exc.contended and self.contentions < self.contention_retries:
+            self.contentions += 1
+            time.sleep(random.uniform(0.05, min(0.2 * 2 ** self.contentions, 3.0)))
+            return True
+        if not exc.contended and self.failures < self.retries:
+            self.failures += 1
+            time.sleep(min(self.backoff * 2 ** (self.failures - 1), 30.0))
+            return True
+        return False
 
 
 def _never_sent(exc: BaseException) -> bool:
@@ -453,6 +485,8 @@ class RemoteStore:
     it saves the MOVE of a rebuild, which costs several times the load).
     Group the writes of one job with :meth:`writing`."""
 
+    #: Extra attempts after a lost lock race (see _Pacing), besides `retries`.
+    contention_retries: int = 12
     #: Seconds a reader may use the engine's own union default graph after a
     #: listing that showed nothing to hide (see _may_use_engine_union).
     native_union_for: float = 2.0
@@ -515,17 +549,18 @@ class RemoteStore:
 
         A non-idempotent call is retried only when the request never reached
         the server; otherwise the unknown outcome is reported."""
-        last: _Retryable | None = None
-        for attempt in range(self.retries + 1):
-            if attempt:
-                time.sleep(min(self.backoff * 2 ** (attempt - 1), 30.0))
+        pacing = self._pacing()
+        while True:
             try:
                 return call()
             except _Retryable as exc:
-                last = exc
                 if exc.maybe_applied and not idempotent:
                     raise StoreError(f"{what} at {url} failed and may or may not have been applied: {exc}") from exc
-        raise StoreUnreachable(f"{what} at {url} failed after {self.retries + 1} attempt(s): {last}") from last
+                if not pacing.again(exc):
+                    raise StoreUnreachable(f"{what} at {url} failed after {pacing.attempts} attempt(s): {exc}") from exc
+
+    def _pacing(self) -> _Pacing:
+        return _Pacing(self.retries, self.backoff, self.contention_retries)
 
     def _raise_http(self, what: str, url: str, status: int, body: str, header_len: int = 0) -> None:
         if status in _RETRY_STATUS:
@@ -539,7 +574,7 @@ class RemoteStore:
             raise StoreError(f"{url} found the {what} request too large (HTTP 413): lower batch_size")
         verdict = self.dialect.classify_error(status, body)
         if verdict == "retry":
-            raise _Retryable(f"HTTP {status} {body[:300]}", maybe_applied=False)
+            raise _Retryable(f"HTTP {status} {body[:300]}", maybe_applied=False, contended=True)
         if verdict == "query":
             raise QueryError(f"{url} rejected the {what}: {self._fix_position(body, header_len)}")
         advice = [hint for pattern, hint in self.dialect.error_hints if re.search(pattern, body)]
@@ -1065,23 +1100,21 @@ class RemoteStore:
         would clear the target when moving a graph that no longer exists)."""
         text = f"MOVE {sparql_term(staging)} TO {sparql_term(target)} ; {_unmark(target)}"
         url = self._require_update()
-        last: _Retryable | None = None
-        for attempt in range(self.retries + 1):
-            if attempt:
-                time.sleep(min(self.backoff * 2 ** (attempt - 1), 30.0))
-                if last is not None and last.maybe_applied and not self._has_triples(staging):
-                    return
+        pacing = self._pacing()
+        while True:
             try:
                 self._send("graph swap", "POST", url, data={"update": text}).close()
                 self._forget_graphs()
                 return
             except _Retryable as exc:
-                last = exc
-        self._forget_graphs()
-        if last is not None and last.maybe_applied and not self._has_triples(staging):
-            return
-        raise StoreUnreachable(f"replacing {target} at {url} failed after {self.retries + 1} attempt(s); "
-                               f"its previous content is kept: {last}") from last
+                retry = pacing.again(exc)
+                if exc.maybe_applied and not self._has_triples(staging):
+                    self._forget_graphs()
+                    return
+                if not retry:
+                    self._forget_graphs()
+                    raise StoreUnreachable(f"replacing {target} at {url} failed after {pacing.attempts} "
+                                           f"attempt(s); its previous content is kept: {exc}") from exc
 
     def _has_triples(self, graph: URIRef) -> bool:
         result = self._select(f"ASK {{ GRAPH {sparql_term(graph)} {{ ?s ?p ?o }} }}", form="ASK")
