@@ -5,6 +5,9 @@ so the catalog reads figures computed here once per build: turnover where
 exports and imports are both reported, bloc totals and intra-bloc trade per
 year (a country counts only in years it was a member), partner shares, and
 mirror pairs. Every figure links (PROV) to the observations it came from.
+Each figure stated in a text is linked to the official figures with the same
+keys (`rer:officialFigure`), so that claims and statistics are read side by
+side without a join over every observation at query time.
 
 One pass over the observations, aggregated in Python, so that the same code
 works on every store backend.
@@ -78,28 +81,50 @@ def _blocs_in(spells, country: URIRef, year: int) -> set[URIRef]:
     return {b for b, start, end in spells.get(country, ()) if start <= year <= end}
 
 
+def _reported(store: Store) -> dict[tuple, list[URIRef]]:
+    """(reporter, partner, flow, period, product, currency) -> the figures
+    stated in texts with those keys."""
+    iri = _interning()
+    figures: dict[tuple, list[URIRef]] = defaultdict(list)
+    for fig, rep, par, fl, period, prod, cur in store.select_lexical(sparql.load("reported_figures")):
+        figures[(iri(rep), iri(par), iri(fl), period, iri(prod), cur)].append(URIRef(fig))
+    return figures
+
+
 def compute(store: Store) -> Iterator[Triple]:
     """Yield the triples of the derived graph."""
     spells = _memberships(store)
+    reported = _reported(store)
     # One observation per (reporter, partner, flow, period, product, currency):
     # when several data sets report the same key, the first data set (by IRI) wins,
-    # so that no figure is counted twice.
+    # so that no figure is counted twice. Claims are set beside every data set's.
     chosen: dict[tuple, Obs] = {}
+    official: dict[tuple, list[Obs]] = defaultdict(list)
     for obs in _observations(store):
         key = (obs.reporter, obs.partner, obs.flow, obs.period, obs.product, obs.currency)
         if key not in chosen or str(obs.dataset) < str(chosen[key].dataset):
             chosen[key] = obs
+        if key in reported:
+            official[key].append(obs)
 
     yield DERIVED_DATASET, RDF.type, QB.DataSet
     yield DERIVED_DATASET, QB.structure, RER.tradeStructure
     yield DERIVED_DATASET, RDFS.label, Literal("Figures derived at build time", lang="en")
 
     turnovers: dict[tuple, Obs] = {}
+    blocs: dict[tuple, Obs] = {}
     yield from _turnover(chosen, turnovers)
-    yield from _bloc_figures(chosen, spells)
+    yield from _bloc_figures(chosen, spells, blocs)
+    for key, figure in (*turnovers.items(), *blocs.items()):
+        if key in reported:
+            official[key].append(figure)
     chosen.update(turnovers)
     yield from _shares(chosen)
     yield from _mirrors(chosen)
+    for key, figures in reported.items():
+        for fig in figures:
+            for obs in official.get(key, ()):
+                yield fig, RER.officialFigure, obs.iri
 
 
 def _figure(iri: URIRef, reporter: URIRef, partner: URIRef, flow_: URIRef, period: str,
@@ -141,9 +166,10 @@ def _turnover(chosen: dict[tuple, Obs], out: dict[tuple, Obs]) -> Iterator[Tripl
         yield from _figure(iri, rep, par, TURNOVER, period, prod, value, cur, [exp, imp])
 
 
-def _bloc_figures(chosen: dict[tuple, Obs], spells) -> Iterator[Triple]:
+def _bloc_figures(chosen: dict[tuple, Obs], spells, out: dict[tuple, Obs]) -> Iterator[Triple]:
     """Intra-bloc trade (bloc/bloc) and bloc trade with the world (bloc/WLD),
-    per year, flow and currency, from members' annual figures."""
+    per year, flow and currency, from members' annual figures, which are also
+    collected in `out`."""
     sums: dict[tuple, list[Obs]] = defaultdict(list)
     for (rep, par, fl, period, prod, cur), obs in chosen.items():
         if len(period) != 4 or fl not in (EXPORT, IMPORT):
@@ -161,7 +187,10 @@ def _bloc_figures(chosen: dict[tuple, Obs], spells) -> Iterator[Triple]:
     for (b, par, fl, period, prod, cur), parts in sums.items():
         kind = "intra" if par == b else "world"
         iri = entity("derived", kind, _tail(b), _tail(fl), period, _tail(prod), cur)
-        yield from _figure(iri, b, par, fl, period, prod, sum(o.value for o in parts), cur, parts)
+        value = sum(o.value for o in parts)
+        out[(b, par, fl, period, prod, cur)] = Obs(iri, DERIVED_DATASET, b, par, fl, period, parts[0].year,
+                                                   prod, value, cur)
+        yield from _figure(iri, b, par, fl, period, prod, value, cur, parts)
         yield iri, RDFS.label, Literal(
             f"{'Intra-bloc' if kind == 'intra' else 'World'} {_tail(fl)} of {_tail(b)} members, {period}",
             lang="en")

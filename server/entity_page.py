@@ -61,6 +61,16 @@ class ClaimView:
     date: str | None
     #: Quality flags on the claim: (kind, detail), what the text states that cannot be right.
     flags: list[tuple[str, str]] = field(default_factory=list)
+    #: Trade figures the claim states, each beside the official figures for the same keys.
+    figures: list[StatedFigure] = field(default_factory=list)
+
+
+@dataclass
+class StatedFigure:
+    """A figure as a text states it, and what the statistics say (one per data set)."""
+
+    claimed: str
+    official: list[tuple[str, str, Value]] = field(default_factory=list)  # (amount, difference, data set)
 
 
 @dataclass
@@ -192,7 +202,29 @@ def _claims(rows: list[dict], root: str) -> list[ClaimView]:
             Value(row["document"], _text(row.get("documentTitle")), root) if row.get("document") is not None else None,
             _text(row.get("date")))
         _add_flag(seen[key], row)
+        _add_figure(seen[key], row, root)
     return list(seen.values())
+
+
+def _add_figure(view: ClaimView, row: dict, root: str) -> None:
+    """Keep the claimed figure and its official counterparts, once each, however
+    many rows the flags multiplied them into."""
+    if row.get("figure") is None or row.get("claimed") is None:
+        return
+    currency = _text(row.get("currency")) or ""
+    claimed = Decimal(str(row["claimed"]))
+    figure = next((f for f in view.figures if f.claimed == chart.human_amount(float(claimed), currency)), None)
+    if figure is None:
+        figure = StatedFigure(chart.human_amount(float(claimed), currency))
+        view.figures.append(figure)
+    if row.get("official") is None:
+        return
+    official = Decimal(str(row["official"]))
+    difference = f"{(claimed - official) / official * 100:+.1f}%" if official else ""
+    entry = (chart.human_amount(float(official), currency), difference,
+             Value(row["officialSource"], _text(row.get("officialSourceLabel")), root))
+    if entry not in figure.official:
+        figure.official.append(entry)
 
 
 def _add_flag(view: ClaimView, row: dict) -> None:

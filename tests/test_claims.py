@@ -62,3 +62,21 @@ def test_reingesting_replaces_the_article_graph(shared, tmp_path):
     load(d, seed)
     assert once > 0
     assert KnowledgeGraph.open(d.path).query(count)[0]["n"] == once
+
+
+def test_each_claimed_figure_links_every_official_figure_with_its_keys(seeded):
+    """The build-time links are exactly what a join over all observations finds."""
+    keys = "rer:reporter ?r ; rer:partner ?p ; rer:flow ?f ; rer:refPeriod ?t ; rer:product ?x ; rer:currency ?c"
+    linked = seeded.query("SELECT ?fig ?obs WHERE { ?fig rer:officialFigure ?obs }")
+    joined = seeded.query(f"""
+        SELECT ?fig ?obs WHERE {{
+          ?fig a rer:ReportedFigure ; {keys} .
+          ?obs a rer:TradeFlow ; qb:dataSet ?ds ; {keys} .
+          FILTER NOT EXISTS {{ ?obs a rer:ReportedFigure }}
+        }}""")
+    as_set = {(r["fig"], r["obs"]) for r in linked}
+    assert as_set and as_set == {(r["fig"], r["obs"]) for r in joined}
+    # Derived figures count as official: a claimed turnover meets the sum of
+    # exports and imports where the statistics report no turnover.
+    assert seeded.query("""ASK { ?fig rer:officialFigure ?obs . ?obs a rer:DerivedFigure ;
+                                 rer:flow rer:flow-turnover }""")

@@ -126,6 +126,32 @@ def test_page_escapes_everything(hostile):
     assert json.loads(block)["name"] == '<script>alert("x")</script> & Co'
 
 
+def test_claimed_figures_show_beside_the_official_ones(tmp_path):
+    """A trade figure the seed article states is shown with the official figure
+    for the same keys, its data set and the difference."""
+    import re
+    from pathlib import Path
+
+    from kg.build import build as build_graph, load as load_files
+    from kg.store.layout import DataDir
+
+    seeds = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+    if not seeds.exists():
+        pytest.skip("../shared/seeds not available")
+    directory = DataDir(tmp_path / "kg")
+    build_graph(directory)
+    load_files(directory, sorted(seeds.glob("*.txt")))
+    with LiveServer(create_app(data_dir=directory)) as server:
+        html = _get(server.url + "/id/country/KGZ", HTML).text
+    figure = re.search(r'<p class="figure">Stated: <strong>15\.6 bn USD</strong>(.*?)</p>', html, re.S)
+    assert figure, "the stated 15.6 bn USD is on the page"
+    official = re.search(r"official: <strong>([\d.,]+ bn USD)</strong> \(the claim differs by ([+-][\d.]+)%\), "
+                         r'<a href="([^"]+)"', figure.group(1))
+    assert official and official.group(1) != "15.6 bn USD"
+    assert 0 < abs(float(official.group(2))) < 10
+    assert "/id/dataset/" in official.group(3)
+
+
 def test_quality_flags_show_on_the_claims_they_concern(tmp_path):
     """The seed article's forecast 'in 2003' (written in 2024) is shown with its flag."""
     from pathlib import Path
