@@ -32,6 +32,11 @@ class ChunkWriter(io.RawIOBase):
             self.send()
         return len(data)
 
+    def take(self) -> bytes:
+        """What is buffered, removed from the writer instead of delivered."""
+        chunk, self._buffer = bytes(self._buffer), bytearray()
+        return chunk
+
     def send(self) -> None:
         """Deliver what is buffered now (at the end of a result)."""
         if self._buffer:

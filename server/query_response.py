@@ -12,9 +12,12 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 
 from flask import Response, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from kg.namespace import PREFIXES
 from kg.sparql.binding import declares_dataset
@@ -53,31 +56,48 @@ class QueryJob:
         return self.default_graphs is None and self.union_default_graph and not declares_dataset(self.text)
 
 
-def _negotiate(requested: str | None) -> tuple[dict[str, Format | None], dict[str, Exception]]:
-    """The format for each kind of result, decided before the kind is known,
-    and the refusal to raise for the kinds the client accepts no format for.
-    Refusals wait for the result's kind, so that a malformed query is
+def _negotiate(requested: str | None) -> dict[str, Format | None]:
+    """The format for each kind of result, decided before the kind is known;
+    None for the kinds the client accepts no format for. The refusal waits for
+    the result's kind (see :func:`_refusal`), so that a malformed query is
     reported as such (400) even to a client whose Accept nothing could meet."""
-    formats: dict[str, Format | None] = {}
-    refusals: dict[str, Exception] = {}
+    return dict(zip(KINDS, _choices(request.headers.get("Accept", ""), requested)))
+
+
+def _refusal(kind: str, requested: str | None) -> Exception:
+    """The error for a result of `kind` that no acceptable format can carry."""
+    try:
+        negotiation.choose(for_kind(kind), request.accept_mimetypes, requested)
+    except (NotAcceptable, UnknownFormat) as exc:
+        return exc
+    raise AssertionError(f"a format for {kind} results was refused, then accepted")
+
+
+@lru_cache(maxsize=512)
+def _choices(accept: str, requested: str | None) -> tuple[Format | None, ...]:
+    """The format for each of KINDS, or None: memoised, since clients send the
+    same few Accept headers and parsing them is a good part of a small query's
+    cost."""
+    parsed = parse_accept_header(accept, MIMEAccept)
+    chosen: list[Format | None] = []
     for kind in KINDS:
         try:
-            formats[kind] = negotiation.choose(for_kind(kind), request.accept_mimetypes, requested)
-        except (NotAcceptable, UnknownFormat) as exc:
-            formats[kind], refusals[kind] = None, exc
-    return formats, refusals
+            chosen.append(negotiation.choose(for_kind(kind), parsed, requested))
+        except (NotAcceptable, UnknownFormat):
+            chosen.append(None)
+    return tuple(chosen)
 
 
 def respond(job: QueryJob, *, requested: str | None = None) -> Response:
     current = served()
-    formats, refusals = _negotiate(requested)
+    formats = _negotiate(requested)
     if state().pool is not None:
-        return _in_worker(job, current, formats, refusals)
-    return _in_process(job, current.store, formats, refusals)
+        return _in_worker(job, current, formats, requested)
+    return _in_process(job, current.store, formats, requested)
 
 
 def _in_worker(job: QueryJob, current: ServedStore, formats: dict[str, Format | None],
-               refusals: dict[str, Exception]) -> Response:
+               requested: str | None) -> Response:
     st = state()
     message = job_message(
         store=current.path, query=job.text, base_iri=job.base_iri, prefixes=PREFIXES,
@@ -87,7 +107,7 @@ def _in_worker(job: QueryJob, current: ServedStore, formats: dict[str, Format | 
     try:
         head, body = st.pool.run(message, st.settings.query_timeout, formats)
     except NotAcceptableKind as exc:
-        raise refusals[exc.kind] from None
+        raise _refusal(exc.kind, requested) from None
     fmt = formats[head.kind]
     headers = {TRUNCATED_HEADER: "true"} if head.truncated else {}
     return Response(body, content_type=fmt.content_type, headers=headers, direct_passthrough=True)
@@ -105,7 +125,7 @@ def _project(result: QueryResult, job: QueryJob) -> QueryResult:
 
 
 def _in_process(job: QueryJob, store: Store, formats: dict[str, Format | None],
-                refusals: dict[str, Exception]) -> Response:
+                requested: str | None) -> Response:
     st = state()
 
     def factory() -> QueryResult:
@@ -118,7 +138,7 @@ def _in_process(job: QueryJob, store: Store, formats: dict[str, Format | None],
     if fmt is None:
         if checked.spool is not None:
             checked.spool.close()
-        raise refusals[checked.kind]
+        raise _refusal(checked.kind, requested)
     headers = {TRUNCATED_HEADER: "true"} if checked.truncated else {}
     if checked.spool is None:
         out = io.BytesIO()

@@ -14,7 +14,9 @@ the server's format tables, opens the build named in each job read-only
 answers each job with messages:
 
 - ``("head", {"kind", "variables", "truncated"})`` once the result's size is
-  known, then ``("chunk", bytes)`` messages and ``("end",)``;
+  known, then ``("chunk", bytes)`` messages and ``("end",)``; or, for a result
+  whose serialisation fits in one chunk, all of it as one message,
+  ``("whole", head, bytes)``, which spares the server two wake-ups per query;
 - ``("unacceptable", kind)`` when the client accepts no format for the kind of
   result the query gives;
 - ``("error", "syntax" | "store", message)``, before or instead of the chunks.
@@ -116,9 +118,17 @@ class Worker:
         if name is None:
             send(("unacceptable", kind))
             return
-        out = ChunkWriter(lambda chunk: send(("chunk", chunk)))
+        head: dict[str, Any] = {}
+
+        def deliver(chunk: bytes) -> None:
+            if head:  # the first chunk: the head goes before it
+                send(("head", dict(head)))
+                head.clear()
+            send(("chunk", chunk))
+
+        out = ChunkWriter(deliver)
         if kind == "ask":
-            send(("head", {"kind": kind, "variables": [], "truncated": False}))
+            head.update(kind=kind, variables=[], truncated=False)
             result.serialize(out, by_name(RESULT_FORMATS, name).results)
         else:
             with ResultSpool(kind, job["max_results"], self.check) as spool:
@@ -131,11 +141,14 @@ class Worker:
                         spool.fill_rows(variables, rows)
                 else:
                     spool.fill_native(result)
-                send(("head", {"kind": kind, "variables": variables, "truncated": spool.truncated}))
+                head.update(kind=kind, variables=variables, truncated=spool.truncated)
                 if kind == "select":
                     spool.write(by_name(RESULT_FORMATS, name).results, None, out)
                 else:
                     spool.write(None, by_name(GRAPH_FORMATS, name).rdf, out, job["prefixes"])
+        if head:  # nothing delivered yet: the whole result is in the buffer
+            send(("whole", head, out.take()))
+            return
         out.send()
         send(("end",))
 

@@ -322,11 +322,13 @@ class WorkerPool:
             worker.kill()
 
     # -- running a query ---------------------------------------------------
-    def run(self, job: dict, timeout: float, formats: dict[str, Format | None]) -> tuple[Head, "WorkerBody"]:
+    def run(self, job: dict, timeout: float,
+            formats: dict[str, Format | None]) -> tuple[Head, "WorkerBody | list[bytes]"]:
         """Start `job` on a worker and wait for the result's head.
 
         Returns the head and the body to stream, which holds the worker until
-        it is read to the end or closed. Raises :class:`QueryTimeout` (the
+        it is read to the end or closed (or, for a small result, the whole body,
+        with the worker already free). Raises :class:`QueryTimeout` (the
         worker is killed), :class:`QueryError` for a rejected query,
         :class:`StoreError` when the engine failed, and
         :class:`NotAcceptableKind`."""
@@ -349,6 +351,8 @@ class WorkerPool:
             assert fmt is not None
             return head, WorkerBody(self, worker, fmt, timeout)
         self._release(worker)
+        if tag == "whole":
+            return Head(**message[1]), [message[2]]
         if tag == "unacceptable":
             raise NotAcceptableKind(message[1])
         if tag == "error" and message[1] == "syntax":

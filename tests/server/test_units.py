@@ -148,7 +148,8 @@ def test_update_dataset_becomes_using_clauses():
 
 
 def test_worker_answers_over_a_pipe():
-    """The worker code itself, on a thread of this process: head, chunks, end."""
+    """The worker code itself, on a thread of this process: a small result in
+    one message; a large one as head, chunks, end."""
     from multiprocessing import Pipe
 
     from server.query_worker import Worker
@@ -162,12 +163,23 @@ def test_worker_answers_over_a_pipe():
            "union_default_graph": False, "formats": {"select": "csv", "ask": "json", "graph": None},
            "max_results": 2, "columns": None, "limit": None}
     worker.run(job)
+    tag, head, body = ours.recv()
+    assert (tag, head) == ("whole", {"kind": "select", "variables": ["o"], "truncated": True})
+    assert body.decode().split() == ["o", "1", "2"] and not ours.poll(0.1)
+
+    from server.chunks import CHUNK_SIZE
+    big = "".join(f'<http://e/s{i}> <http://e/p> "value number {i:08d}" . ' for i in range(CHUNK_SIZE // 8))
+    store.update(f"INSERT DATA {{ {big} }}")
+    worker.run({**job, "max_results": 10 ** 6})
     messages = []
     while ours.poll(1):
         messages.append(ours.recv())
-    assert messages[0] == ("head", {"kind": "select", "variables": ["o"], "truncated": True})
-    assert b"".join(m[1] for m in messages if m[0] == "chunk").decode().split() == ["o", "1", "2"]
-    assert messages[-1] == ("end",)
+        if messages[-1] == ("end",):
+            break
+    assert messages[0] == ("head", {"kind": "select", "variables": ["o"], "truncated": False})
+    chunks = [m[1] for m in messages if m[0] == "chunk"]
+    assert len(chunks) >= 2 and len(messages) == len(chunks) + 2
+    assert len(b"".join(chunks).decode().splitlines()) == 1 + 3 + CHUNK_SIZE // 8
     worker.run({**job, "query": "CONSTRUCT WHERE { ?s ?p ?o }"})
     assert ours.recv() == ("unacceptable", "graph")
     worker.run({**job, "query": "SELECT ?o WHERE {"})
