@@ -22,9 +22,10 @@ from werkzeug.http import parse_accept_header
 from kg.namespace import PREFIXES
 from kg.sparql.binding import declares_dataset
 from kg.store.base import QueryResult, Store
-from server import negotiation, result_writer, streaming
+from server import negotiation, result_writer, service_policy, streaming
 from server.formats import Format, for_kind
 from server.negotiation import NotAcceptable, UnknownFormat
+from server.query_text import QueryFacts
 from server.state import state
 from server.store_access import ServedStore, served
 from server.workers import NotAcceptableKind, job_message
@@ -88,7 +89,10 @@ def _choices(accept: str, requested: str | None) -> tuple[Format | None, ...]:
     return tuple(chosen)
 
 
-def respond(job: QueryJob, *, requested: str | None = None) -> Response:
+def respond(job: QueryJob, *, requested: str | None = None, facts: QueryFacts | None = None) -> Response:
+    """Answer `job`, whoever asks (the endpoint, the catalog API): first of all,
+    its SERVICE calls must be allowed."""
+    service_policy.check(job.text, state().settings.service_allowlist, facts)
     current = served()
     formats = _negotiate(requested)
     if state().pool is not None:

@@ -91,6 +91,13 @@ def test_malformed_query_reports_position(data_dir):
     assert out.returncode != 0 and "1:" in out.stderr
 
 
+
+def test_a_failing_service_call_is_an_error_not_a_traceback(data_dir):
+    """The engine reads lazily, so the failure comes while the rows are read."""
+    r = kg("query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", data_dir=data_dir)
+    assert r.returncode != 0
+    assert "query failed" in r.stderr and "Traceback" not in r.stderr
+
 def test_extract_prints_the_contract_shape_without_touching_the_store(shared, tmp_path):
     seed = sorted((shared / "seeds").glob("*.txt"))[0]
     out = subprocess.run([sys.executable, "-m", "kg.cli", "extract", str(seed), "--json"],

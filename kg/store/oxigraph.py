@@ -181,7 +181,17 @@ def _wrap(result) -> QueryResult:
         return QueryResult(kind="ask", boolean=bool(result), native=result)
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
-        rows = ({n: from_ox(sol[n]) for n in names} for sol in result)
+        rows = ({n: from_ox(sol[n]) for n in names} for sol in _failing_as_store_errors(result))
         return QueryResult(kind="select", variables=names, rows=rows, native=result)
-    triples = ((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result)
+    triples = ((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
+               for t in _failing_as_store_errors(result))
     return QueryResult(kind="graph", triples=triples, native=result)
+
+
+def _failing_as_store_errors(results: Iterable) -> Iterator:
+    """The engine evaluates lazily, so a failure (such as a SERVICE endpoint
+    that cannot be reached) can surface while the results are read."""
+    try:
+        yield from results
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(f"query failed: {exc}") from exc

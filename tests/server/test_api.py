@@ -167,3 +167,14 @@ def test_catalog_query_text_with_and_without_parameters(base):
 
 def test_unknown_route_is_404(base):
     assert _get(base + "/nope", headers={"Accept": "application/json"}).status_code == 404
+
+
+def test_a_catalog_query_calling_out_obeys_the_service_allowlist(base):
+    """A named query with SERVICE is held to KG_SERVICE_ALLOWLIST like any
+    other query: by default it is refused before the engine connects anywhere."""
+    r = requests.get(base + "/api/queries/partners_with_population", timeout=TIMEOUT,
+                     params={"country": "KGZ", "year": "2021"})
+    assert r.status_code == 400
+    message = r.json()["error"]["message"]
+    assert "SERVICE <https://query.wikidata.org/sparql> is not allowed" in message
+    assert "KG_SERVICE_ALLOWLIST" in message
