@@ -5,7 +5,9 @@ so the catalog reads figures computed here once per build: turnover where
 exports and imports are both reported, bloc totals and intra-bloc trade per
 year (a country counts only in years it was a member), partner shares, and
 mirror pairs. Every figure links (PROV) to the observations it came from.
-Each figure stated in a text is linked to the official figures with the same
+The Harmonized System codes the observations use are declared here, once
+each, rather than by every source that uses them (all goods is in the
+ontology). Each figure stated in a text is linked to the official figures with the same
 keys (`rer:officialFigure`), so that claims and statistics are read side by
 side without a join over every observation at query time.
 
@@ -18,18 +20,20 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import unquote
 
 from rdflib import Literal, URIRef
 
 from kg import sparql
 from kg.literals import decimal_literal
-from kg.namespace import DERIVED_GRAPH, QB, RDF, RDFS, RER, aggregate, entity, flow, graph_for
+from kg.namespace import DERIVED_GRAPH, QB, RDF, RDFS, RER, SKOS, aggregate, entity, flow, graph_for, product
 from kg.sources.trade.rdf import period_literal, plain_literal, year_literal
 from kg.store.base import Store, Triple
 
 DERIVED_DATASET = entity("dataset", "derived")
 EXPORT, IMPORT, TURNOVER = flow("export"), flow("import"), flow("turnover")
 WORLD = aggregate("WLD")
+TOTAL = product("TOTAL")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +125,7 @@ def compute(store: Store) -> Iterator[Triple]:
     chosen.update(turnovers)
     yield from _shares(chosen)
     yield from _mirrors(chosen)
+    yield from _products({key[4] for key in chosen})
     for key, figures in reported.items():
         for fig in figures:
             for obs in official.get(key, ()):
@@ -234,6 +239,16 @@ def _mirrors(chosen: dict[tuple, Obs]) -> Iterator[Triple]:
         yield iri, RER.importObservation, imp.iri
         if exp.value:
             yield iri, RER.mirrorRatio, decimal_literal((imp.value / exp.value).quantize(Decimal("0.0001")))
+
+
+def _products(used: set[URIRef]) -> Iterator[Triple]:
+    """The product codes in use, as concepts; all goods is in the ontology."""
+    for iri in sorted(used - {TOTAL}):
+        code = unquote(_tail(iri))
+        yield iri, RDF.type, SKOS.Concept
+        yield iri, SKOS.inScheme, RER.Products
+        yield iri, SKOS.notation, Literal(code)
+        yield iri, RDFS.label, Literal(f"HS {code}", lang="en")
 
 
 def rebuild(store: Store) -> int:

@@ -80,3 +80,19 @@ def test_each_claimed_figure_links_every_official_figure_with_its_keys(seeded):
     # exports and imports where the statistics report no turnover.
     assert seeded.query("""ASK { ?fig rer:officialFigure ?obs . ?obs a rer:DerivedFigure ;
                                  rer:flow rer:flow-turnover }""")
+
+
+def test_no_triple_is_in_two_graphs_after_loading_more_trade_files(shared, tmp_path):
+    """Oxigraph's union default graph repeats a solution once per graph holding
+    the triple, so shared declarations (product codes) are made once."""
+    d = DataDir(tmp_path / "kg")
+    build(d)
+    load(d, [shared / "refdata" / "trade_sample_kgz_rus.csv"] + sorted((shared / "seeds").glob("*.txt")))
+    graph = KnowledgeGraph.open(d.path)
+    shared_triples = graph.query("""SELECT (COUNT(*) AS ?n) WHERE {
+        GRAPH ?g1 { ?s ?p ?o } GRAPH ?g2 { ?s ?p ?o } FILTER (STR(?g1) < STR(?g2)) }""")
+    assert shared_triples[0]["n"] == 0
+    rows = graph.run("bilateral_trade", reporter="KGZ", partner="RUS")
+    assert rows and len(rows) == len({tuple(sorted(r.items())) for r in rows})
+    assert graph.query('SELECT ?label WHERE { ?p skos:notation "TOTAL" ; rdfs:label ?label }') == [
+        {"label": "All goods"}]

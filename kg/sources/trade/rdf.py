@@ -8,7 +8,7 @@ from rdflib import Literal, URIRef
 
 from kg.areas import area_iri
 from kg.literals import decimal_literal
-from kg.namespace import DCTERMS, QB, RDF, RDFS, RER, SKOS, XSD, entity, flow, product
+from kg.namespace import DCTERMS, QB, RDF, RDFS, RER, XSD, entity, flow, product
 from kg.sources.trade.records import TradeRecord
 from kg.store.base import Triple
 
@@ -51,10 +51,10 @@ def dataset_triples(name: str, title: str, citation: str | None = None) -> Itera
 def observation_triples(name: str, records: Iterable[TradeRecord],
                         obs_class: URIRef = RER.TradeFlow) -> Iterator[Triple]:
     """Triples of every record; a repeated key gets a line suffix rather than a
-    second value on the same observation."""
+    second value on the same observation. Product codes are declared once for
+    all sources, in the derived graph (see kg.derived)."""
     ds = dataset_iri(name)
     seen: set[URIRef] = set()
-    products: set[str] = set()
     citations: set[str] = set()
     for rec in records:
         obs = observation_iri(name, rec)
@@ -77,11 +77,4 @@ def observation_triples(name: str, records: Iterable[TradeRecord],
         if rec.citation and rec.citation not in citations:
             citations.add(rec.citation)
             yield ds, DCTERMS.source, Literal(rec.citation)
-        if rec.product not in products:
-            products.add(rec.product)
-            p = product(rec.product)
-            yield p, RDF.type, SKOS.Concept
-            yield p, SKOS.inScheme, RER.Products
-            yield p, SKOS.notation, Literal(rec.product)
-            yield p, RDFS.label, Literal("All goods" if rec.product == "TOTAL"
-                                         else f"HS {rec.product}", lang="en")
+
