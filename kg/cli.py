@@ -304,7 +304,9 @@ def list_queries() -> None:
 @click.option("--threads", default=8, show_default=True, type=int)
 def serve(data_dir: Path | None, store_url: str | None, host: str, port: int, threads: int) -> None:
     """Serve the graph over HTTP (building the default graph first if there is none)."""
-    from server.wsgi import run
+    from server.wsgi import check_address, run
+
+    check_address(host, port)  # before a build that would be wasted
 
     if store_url:
         run(None, host=host, port=port, threads=threads, store=_remote(store_url))

@@ -9,12 +9,36 @@ environment variables, so importing this module costs nothing.
 from __future__ import annotations
 
 import logging
+import socket
 from pathlib import Path
 from typing import Any
 
+from kg.errors import KGError
 from kg.store.layout import DataDir
 
 log = logging.getLogger(__name__)
+
+
+class AddressUnavailable(KGError):
+    """The server cannot listen where it was asked to."""
+
+
+def check_address(host: str, port: int) -> None:
+    """Fail at once, and in words, when `host:port` cannot be listened on (most
+    often another server holds the port), rather than after a build and with a
+    traceback from the WSGI server."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise AddressUnavailable(f"cannot listen on {host}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as waitress does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise AddressUnavailable(f"cannot listen on http://{host}:{port}/: {exc.strerror} (is another "
+                                     "server running there?); choose another port with --port") from None
 
 
 def run(directory: DataDir | str | Path | None, host: str = "127.0.0.1", port: int = 8000,
@@ -24,6 +48,8 @@ def run(directory: DataDir | str | Path | None, host: str = "127.0.0.1", port: i
     import waitress
 
     from server.app import create_app
+
+    check_address(host, port)
 
     if store is not None:
         app = create_app(store=store, config=config)

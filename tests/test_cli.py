@@ -147,3 +147,15 @@ def test_check_and_validate_pass_on_the_shipped_data(data_dir, tmp_path):
         out = kg("check", data_dir=data_dir)
         assert out.returncode == 0, out.stdout + out.stderr
         assert "consistent" in out.stdout
+
+
+def test_serve_on_a_taken_port_says_so_before_building(tmp_path):
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = kg("serve", "--port", str(port), data_dir=tmp_path / "none-yet")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert f"cannot listen on http://127.0.0.1:{port}/" in r.stderr and "--port" in r.stderr
+    assert not (tmp_path / "none-yet" / "current").exists()
