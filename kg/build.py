@@ -32,6 +32,10 @@ def write_source(store: Store, source: SourceGraph) -> int:
     return count
 
 
+#: The graphs every write_all recomputes from all the others, after the sources.
+REWRITTEN = ("derived", "inferred")
+
+
 def write_all(store: Store, sources: Iterable[Callable[[], SourceGraph]],
               progress: Progress | None = None) -> dict[str, int]:
     """Write each source, then the derived statistics and the inferred graph."""

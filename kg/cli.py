@@ -39,6 +39,15 @@ def _remote(store_url: str):
                        graph_store_url=os.environ.get("KG_STORE_GRAPH_STORE_URL"))
 
 
+def _summary(verb: str, noun: str, counts: dict[str, int]) -> str:
+    """What a load wrote: its own graphs, then the derived and inferred graphs
+    it rewrote."""
+    own = {name: n for name, n in counts.items() if name not in builder.REWRITTEN}
+    rewritten = ", ".join(f"{counts[name]} {name}" for name in builder.REWRITTEN if name in counts)
+    return (f"{verb} {len(own)} {noun}(s), {sum(own.values())} triples"
+            + (f" (graphs rewritten: {rewritten} triples)" if rewritten else ""))
+
+
 def _reader(data_dir: Path | None, store_url: str | None):
     return _remote(store_url) if store_url else DataDir(data_dir).open()
 
@@ -102,7 +111,7 @@ def load(data_dir: Path | None, store_url: str | None, files: tuple[Path, ...],
         counts = builder.load_into(_remote(store_url), files, layout=layout, progress=_progress)
     else:
         counts = builder.load(DataDir(data_dir), files, layout=layout, progress=_progress)
-    click.echo(f"loaded {sum(counts.values())} triples", err=True)
+    click.echo(_summary("loaded", "source", counts), err=True)
 
 
 @main.command()
@@ -231,7 +240,7 @@ def ingest(data_dir: Path | None, store_url: str | None, files: tuple[Path, ...]
         counts = builder.load_into(_remote(store_url), files, progress=_progress)
     else:
         counts = builder.load(DataDir(data_dir), files, progress=_progress)
-    click.echo(f"ingested {len(counts) - 1} article(s), {sum(counts.values())} triples", err=True)
+    click.echo(_summary("ingested", "article", counts), err=True)
 
 
 @main.command()

@@ -118,6 +118,14 @@ def test_ingest_adds_articles(data_dir, shared):
     out = kg("ingest", str(seed), data_dir=data_dir)
     assert out.returncode == 0, out.stderr
     assert quads(data_dir) > before
+    assert "ingested 1 article(s)" in out.stderr
+
+
+def test_ingest_of_a_folder_without_articles_is_an_error(data_dir, tmp_path):
+    before = quads(data_dir)
+    out = kg("ingest", str(tmp_path), data_dir=data_dir)
+    assert out.returncode == 2 and "no articles" in out.stderr and str(tmp_path) in out.stderr
+    assert quads(data_dir) == before
 
 
 def test_tidy_csv_export_with_csvw_metadata(data_dir, tmp_path):

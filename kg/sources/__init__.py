@@ -77,7 +77,10 @@ def sources_for_file(path: Path, layout: str | None = None) -> list[SourceFactor
     from kg.sources import articles, rdffile, tradefile
 
     if path.is_dir():
-        return [partial(articles.load, p) for p in articles.article_files(path)]
+        found = list(articles.article_files(path))
+        if not found:
+            raise SourceError(f"no articles ({', '.join(articles.ARTICLE_SUFFIXES)}) in this folder", file=str(path))
+        return [partial(articles.load, p) for p in found]
     if not path.exists():
         raise SourceError("no such file", file=str(path))
     suffix = path.suffix.lower()
