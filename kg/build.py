@@ -22,9 +22,13 @@ Progress = Callable[[str], None]
 
 
 def write_source(store: Store, source: SourceGraph) -> int:
-    """Replace the source's named graph and its description; returns triples written."""
+    """Replace the source's named graph and its description; returns the triples
+    the graph holds (fewer than the source yielded when it repeats some)."""
     started = dt.datetime.now(dt.timezone.utc)
-    count = store.replace_graph(source.graph, source.triples)
+    if store.replace_graph(source.graph, source.triples):
+        count = store.count(source.graph)
+    else:
+        count = 0
     ended = dt.datetime.now(dt.timezone.utc)
     old_files = store.objects(META_GRAPH, source.graph, PROV.wasDerivedFrom)
     store.remove_subjects(META_GRAPH, [source.graph, activity_for(source.graph), *old_files])
