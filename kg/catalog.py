@@ -61,9 +61,26 @@ def _country(value: str) -> URIRef:
     return country(value)
 
 
+def _bloc(value: str) -> URIRef:
+    from kg.sources.blocs import short_names
+
+    known = short_names()
+    short = known.get(value.strip().casefold())
+    if short is None:
+        raise QueryError(f"unknown bloc {value!r}: give a short name, one of {', '.join(known.values())}")
+    return bloc(short)
+
+
 def _area(value: str) -> URIRef:
+    """A country (ISO alpha-3), an aggregate (WLD, ...) or a curated bloc."""
     value = value.strip()
-    return area_iri(value.upper() if len(value) == 3 and value.upper() in AGGREGATE_CODES else value)
+    if value.upper() in AGGREGATE_CODES or is_country(value):
+        return area_iri(value.upper())
+    try:
+        return _bloc(value)
+    except QueryError:
+        raise QueryError(f"unknown area {value!r}: give an ISO 3166-1 alpha-3 code such as KAZ, "
+                         f"{', '.join(sorted(AGGREGATE_CODES))}, or a bloc short name such as EAEU") from None
 
 
 def _flow(value: str) -> URIRef:
@@ -86,7 +103,7 @@ PARAM_TYPES = {
     "year": _integer,
     "integer": _integer,
     "country": _country,
-    "bloc": lambda v: bloc(v.strip()),
+    "bloc": _bloc,
     "area": _area,
     "flow": _flow,
     "product": lambda v: product(v.strip()),

@@ -110,6 +110,17 @@ def test_bad_parameters_are_refused_clearly(kg):
         kg.run("bloc_members", bloc="EAEU", date="March 2015")
     with pytest.raises(QueryError, match="unknown parameter"):
         kg.run("bloc_members", bloc="EAEU", colour="red")
+    with pytest.raises(QueryError, match="parameter bloc: unknown bloc 'NOPE': give a short name, one of EAEU"):
+        kg.run("bloc_members", bloc="NOPE")
+    with pytest.raises(QueryError, match="unknown area 'XYZ'"):
+        kg.run("claims_vs_official", reporter="XYZ")
+
+
+def test_bloc_and_area_names_are_matched_without_case(kg):
+    assert kg.run("bloc_members", bloc="eaeu") == kg.run("bloc_members", bloc="EAEU") != []
+    assert kg.run("intra_bloc_trade", bloc="eaeu") == kg.run("intra_bloc_trade", bloc="EAEU") != []
+    assert kg.run("bilateral_trade", reporter="kgz", partner="wld") == \
+        kg.run("bilateral_trade", reporter="KGZ", partner="WLD") != []
 
 
 def test_dataframe_on_request(kg):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 import pycountry
 from rdflib import BNode, Literal, URIRef
@@ -52,6 +53,12 @@ def _sources(value: str) -> Iterator[URIRef]:
     for url in value.split("|"):
         if url.strip():
             yield URIRef(url.strip())
+
+
+@lru_cache(maxsize=1)
+def short_names() -> dict[str, str]:
+    """The curated blocs' short names, by their case-folded form."""
+    return {row["short"].casefold(): row["short"] for _, row in read_csv(BLOCS, ["short"])}
 
 
 def _triples() -> Iterator[Triple]:
