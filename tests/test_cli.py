@@ -67,7 +67,12 @@ def test_load_then_reload_replaces_the_graph(data_dir, tmp_path):
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("bad.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:p 1 .\nex:b ex:p\n", r"bad\.ttl, line \d"),
+    ("bad.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:p 1 .\nex:b ex:p ex:c ex:d .\n",
+     r"bad\.ttl, line 3, column \d+: malformed Turtle"),
+    ("bad.nt", '<http://e/a> <http://e/p> "1" .\n<http://e/a> <http://e/p> "open .\n',
+     r"bad\.nt, line 2, column \d+: malformed N-Triples"),
+    ("remote.jsonld", '{"@context": "http://127.0.0.1:9/ctx.jsonld", "@id": "http://e/a", "http://e/p": 1}',
+     r"remote\.jsonld: malformed JSON-LD: .*remote context"),
     ("bad.csv", "reporter_iso3,partner_iso3,year,flow,value,unit\nKGZ,KAZ,2021,export,12,USD\nKGZ,KAZ,2022,export,lots,USD\n",
      r"bad\.csv.*line 3.*value"),
     ("badcode.csv", "reporter_iso3,partner_iso3,year,flow,value,unit\nKGZ,XQZ,2021,export,12,USD\n",
