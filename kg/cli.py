@@ -104,13 +104,16 @@ def build(data_dir: Path | None, store_url: str | None, sources: tuple[str, ...]
 @store_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--layout", help="Trade table layout, when detection is not enough.")
+@click.option("--graph", "name", metavar="NAME",
+              help="Name of the source graph for one file (e.g. trade/kgz-exports), instead of one made "
+                   "from the file name.")
 def load(data_dir: Path | None, store_url: str | None, files: tuple[Path, ...],
-         layout: str | None) -> None:
+         layout: str | None, name: str | None) -> None:
     """Add source files, each into its own named graph (re-loading replaces it)."""
     if store_url:
-        counts = builder.load_into(_remote(store_url), files, layout=layout, progress=_progress)
+        counts = builder.load_into(_remote(store_url), files, layout=layout, name=name, progress=_progress)
     else:
-        counts = builder.load(DataDir(data_dir), files, layout=layout, progress=_progress)
+        counts = builder.load(DataDir(data_dir), files, layout=layout, name=name, progress=_progress)
     click.echo(_summary("loaded", "source", counts), err=True)
 
 

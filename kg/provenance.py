@@ -52,10 +52,10 @@ def describe(source: SourceGraph, triples: int, started: dt.datetime,
         yield file_node, RDF.type, PROV.Entity
         yield file_node, RDFS.label, Literal(path.name)
         yield file_node, RER.checksum, Literal(f"sha256:{checksum}")
-        yield file_node, PROV.atLocation, Literal(_display_path(path))
+        yield file_node, PROV.atLocation, Literal(display_path(path))
 
 
-def _display_path(path) -> str:
+def display_path(path) -> str:
     """Paths inside the repository are shown relative to it, others as given."""
     try:
         return str(path.resolve().relative_to(ROOT))

@@ -72,10 +72,15 @@ def default_sources(only: Iterable[str] | None = None,
     return factories
 
 
-def sources_for_file(path: Path, layout: str | None = None) -> list[SourceFactory]:
-    """The loader for a file (or every article in a folder), chosen by suffix."""
+def sources_for_file(path: Path, layout: str | None = None, name: str | None = None) -> list[SourceFactory]:
+    """The loader for a file (or every article in a folder), chosen by suffix.
+    `name` names the source graph of an RDF file or trade table instead of its
+    file name (articles are named by their content)."""
     from kg.sources import articles, rdffile, tradefile
 
+    if name is not None and (path.is_dir() or path.suffix.lower() in articles.ARTICLE_SUFFIXES):
+        raise SourceError("a graph name applies to RDF files and trade tables; articles are named by "
+                          "their content", file=str(path))
     if path.is_dir():
         found = list(articles.article_files(path))
         if not found:
@@ -85,9 +90,9 @@ def sources_for_file(path: Path, layout: str | None = None) -> list[SourceFactor
         raise SourceError("no such file", file=str(path))
     suffix = path.suffix.lower()
     if suffix in rdffile.FORMATS:
-        return [partial(rdffile.load, path)]
+        return [partial(rdffile.load, path, name=name)]
     if suffix in TRADE_SUFFIXES:
-        return [partial(tradefile.load, path, layout=layout)]
+        return [partial(tradefile.load, path, name=name, layout=layout)]
     if suffix in articles.ARTICLE_SUFFIXES:
         return [partial(articles.load, path)]
     raise SourceError(f"cannot tell what kind of source {suffix!r} is; expected RDF "
