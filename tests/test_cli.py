@@ -177,14 +177,14 @@ def test_serve_on_a_taken_port_says_so_before_building(tmp_path):
 def test_files_with_the_same_name_warn_and_can_be_kept_apart(data_dir, tmp_path):
     for folder, value in (("a", "from a"), ("b", "from b")):
         (tmp_path / folder).mkdir()
-        (tmp_path / folder / "same.nt").write_text(f'<http://example.org/s> <http://example.org/p> "{value}" .\n')
+        (tmp_path / folder / "same.nt").write_text(f'<http://example.org/s> <http://example.org/same> "{value}" .\n')
     assert kg("load", str(tmp_path / "a" / "same.nt"), data_dir=data_dir).returncode == 0
     replaced = kg("load", str(tmp_path / "b" / "same.nt"), data_dir=data_dir)
     assert replaced.returncode == 0
     assert "graph file/same held" in replaced.stderr and "--graph" in replaced.stderr
     kept = kg("load", "--graph", "file/same-a", str(tmp_path / "a" / "same.nt"), data_dir=data_dir)
     assert kept.returncode == 0, kept.stderr
-    rows = kg("query", "--format", "csv", "SELECT ?g ?o WHERE { GRAPH ?g { ?s <http://example.org/p> ?o } } ORDER BY ?o",
+    rows = kg("query", "--format", "csv", "SELECT ?g ?o WHERE { GRAPH ?g { ?s <http://example.org/same> ?o } } ORDER BY ?o",
               data_dir=data_dir).stdout.splitlines()
     assert rows[1:] == ["https://w3id.org/regecon/graph/file/same-a,from a",
                         "https://w3id.org/regecon/graph/file/same,from b"]
