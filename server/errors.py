@@ -14,6 +14,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg.errors import QueryError, StoreError
+from kg.sparql.syntax import explain
 from kg.store.remote import StoreUnreachable
 from server.execution import QueryTimeout
 from server.formats import HTML
@@ -41,7 +42,7 @@ class ApiError(Exception):
 def syntax_error(exc: QueryError, text: str | None) -> ApiError:
     """A 400 for a rejected query that names the line and column the engine
     stopped at, and shows that line with a caret under the place."""
-    message = str(exc)
+    message = str(exc) if text is None else explain(str(exc), text)
     details: dict[str, Any] = {}
     match = _POSITION.search(message)
     if match and text is not None:

@@ -241,3 +241,42 @@ def _matching_close(tokens: tuple[Token, ...], open_index: int) -> int | None:
 def declares_dataset(text: str) -> bool:
     """Whether the query names its own dataset with FROM / FROM NAMED."""
     return shape(text).has_dataset
+
+
+_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+_POSITION = re.compile(r"error at \d+:\d+")
+
+
+def explain(message: str, text: str) -> str:
+    """An engine's syntax error made plain for two common mistakes: a prefix
+    nobody declared (Oxigraph lists every character it would have accepted)
+    and an update sent as a query. The position ("error at L:C") is kept."""
+    where = _POSITION.search(message)
+    head = message[:where.end()] + ": " if where else ""
+    if "Prefix not found" in message:
+        undeclared = undeclared_prefixes(text)
+        if undeclared:
+            names = ", ".join(f"{p}:" for p in undeclared)
+            return (f"{head}undefined prefix {names}; declare it (PREFIX {undeclared[0]}: <...>) or use one "
+                    f"declared here: {', '.join(f'{p}:' for p in sorted(PREFIXES))}")
+    sig = _significant(tokenize(text))
+    j = 0
+    while j < len(sig) and sig[j].is_word("BASE", "PREFIX"):
+        j += 3 if sig[j].is_word("PREFIX") else 2
+    if j < len(sig) and sig[j].is_word(*_UPDATE_WORDS) and "SPARQL Update" not in message:
+        return (f"{head}this is a SPARQL Update ({sig[j].text.upper()}), not a query: send it as an update "
+                "(POST with update=..., or with Content-Type application/sparql-update)")
+    return message
+
+
+def undeclared_prefixes(text: str) -> list[str]:
+    """Prefixes used in prefixed names but neither declared nor predeclared."""
+    info = shape(text)
+    known = set(PREFIXES) | set(info.prefixes) | {"_"}
+    found: list[str] = []
+    for tok in info.tokens:
+        if tok.kind == "word" and ":" in tok.text and not tok.text[0].isdigit():
+            prefix = tok.text.split(":", 1)[0]
+            if prefix not in known and prefix not in found:
+                found.append(prefix)
+    return found

@@ -17,6 +17,7 @@ from rdflib.term import Identifier
 from kg.errors import QueryError, StoreError
 from kg.namespace import PREFIXES
 from kg.sparql.binding import declares_dataset, inject_values
+from kg.sparql.syntax import explain
 from kg.store.base import QueryResult, Triple
 from kg.store.terms import from_ox, named_node, to_ox
 
@@ -74,7 +75,7 @@ class OxigraphStore:
         try:
             result = self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+            raise QueryError(f"SPARQL syntax error: {explain(str(exc), sparql)}") from exc
         except (OSError, RuntimeError) as exc:
             raise StoreError(f"query failed: {exc}") from exc
         return _wrap(result)
