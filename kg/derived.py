@@ -81,6 +81,16 @@ def _memberships(store: Store) -> dict[URIRef, list[tuple[URIRef, int, int]]]:
     return spells
 
 
+def _members_by_year(spells) -> dict[tuple[URIRef, int], int]:
+    """(bloc, year) -> how many countries were full members at some time that year."""
+    counts: dict[tuple[URIRef, int], int] = defaultdict(int)
+    for spell_list in spells.values():
+        years = {(b, y) for b, start, end in spell_list for y in range(max(start, 1900), min(end, 2100) + 1)}
+        for key in years:
+            counts[key] += 1
+    return counts
+
+
 def _blocs_in(spells, country: URIRef, year: int) -> set[URIRef]:
     return {b for b, start, end in spells.get(country, ()) if start <= year <= end}
 
@@ -189,13 +199,18 @@ def _bloc_figures(chosen: dict[tuple, Obs], spells, out: dict[tuple, Obs]) -> It
         elif par != rep:
             for b in rep_blocs & _blocs_in(spells, par, year):
                 sums[(b, b, fl, period, prod, cur)].append(obs)
+    members = _members_by_year(spells)
     for (b, par, fl, period, prod, cur), parts in sums.items():
         kind = "intra" if par == b else "world"
         iri = entity("derived", kind, _tail(b), _tail(fl), period, _tail(prod), cur)
         value = sum(o.value for o in parts)
-        out[(b, par, fl, period, prod, cur)] = Obs(iri, DERIVED_DATASET, b, par, fl, period, parts[0].year,
+        year = parts[0].year
+        out[(b, par, fl, period, prod, cur)] = Obs(iri, DERIVED_DATASET, b, par, fl, period, year,
                                                    prod, value, cur)
         yield from _figure(iri, b, par, fl, period, prod, value, cur, parts)
+        # A total is only as complete as its reporters: say how many members reported.
+        yield iri, RER.reportingMembers, year_literal(len({o.reporter for o in parts}))
+        yield iri, RER.memberCount, year_literal(members.get((b, year), 0))
         yield iri, RDFS.label, Literal(
             f"{'Intra-bloc' if kind == 'intra' else 'World'} {_tail(fl)} of {_tail(b)} members, {period}",
             lang="en")

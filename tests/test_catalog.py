@@ -82,6 +82,18 @@ def test_intra_bloc_trade_counts_members_only_in_member_years(kg):
     assert rows[2021] == expected
 
 
+def test_intra_bloc_trade_says_how_many_members_reported(kg):
+    """A bloc total from some members' reports is marked partial, not passed off
+    as the bloc's trade."""
+    members = ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
+    for row in kg.run("intra_bloc_trade", bloc="EAEU"):
+        reporters = {r["reporter_iso3"] for r in _sample() if r["year"] == str(row["year"])
+                     and r["flow"] == "export" and r["reporter_iso3"] in members and r["partner_iso3"] in members
+                     and r["reporter_iso3"] != r["partner_iso3"]}
+        assert row["reporting"] == len(reporters) and row["members"] == 5
+        assert row["complete"] is (len(reporters) == 5)
+
+
 def test_partner_share(kg):
     rows = {r["flow"]: r["share"] for r in kg.run("partner_share", reporter="KGZ", partner="RUS", year="2021")}
     expected = official("KGZ", "RUS", "export", 2021) / official("KGZ", "WLD", "export", 2021) * 100
