@@ -42,6 +42,10 @@ def _named(name: str) -> catalog.NamedQuery:
 def _bind(named: catalog.NamedQuery) -> tuple[dict, int | None]:
     declared = {p.name for p in named.params}
     params = {k: v for k, v in request.args.items() if k not in RESERVED or k in declared}
+    repeated = sorted(k for k in params if len(request.args.getlist(k)) > 1)
+    if repeated:
+        raise ApiError(400, f"{named.name}: parameter(s) {', '.join(repeated)} given more than once; "
+                            "each takes one value")
     try:
         return named.bind(params)
     except QueryError as exc:

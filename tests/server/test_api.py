@@ -56,6 +56,8 @@ def test_catalog_errors_are_json(base):
     assert "YYYY-MM-DD" in bad_date.json()["error"]["message"]
     unknown = _get(base + "/api/queries/bloc_members", params={"bloc": "EAEU", "colour": "red"})
     assert unknown.status_code == 400
+    twice = _get(base + "/api/queries/bloc_members", params=[("bloc", "EAEU"), ("bloc", "ASEAN")])
+    assert twice.status_code == 400 and "bloc given more than once" in twice.json()["error"]["message"]
     assert _get(base + "/api/queries/no_such_query").status_code == 404
 
 
