@@ -16,6 +16,7 @@ works on every store backend.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -140,6 +141,7 @@ def compute(store: Store) -> Iterator[Triple]:
         for fig in figures:
             for obs in official.get(key, ()):
                 yield fig, RER.officialFigure, obs.iri
+    yield from _matched_agreements(store)
 
 
 def _figure(iri: URIRef, reporter: URIRef, partner: URIRef, flow_: URIRef, period: str,
@@ -264,6 +266,41 @@ def _products(used: set[URIRef]) -> Iterator[Triple]:
         yield iri, SKOS.inScheme, RER.Products
         yield iri, SKOS.notation, Literal(code)
         yield iri, RDFS.label, Literal(f"HS {code}", lang="en")
+
+
+#: How far from a text's date the signing of an agreement it names may be for
+#: the two to be taken as one (texts announce signings and report them after).
+AGREEMENT_WINDOW = dt.timedelta(days=366)
+
+
+def _matched_agreements(store: Store) -> Iterator[Triple]:
+    """Link an agreement named in a text to the curated agreement with the same
+    parties signed (or in force) within a year of the text, where exactly one is."""
+    stated: dict[URIRef, tuple[set[URIRef], dt.date | None]] = {}
+    for row in store.query(sparql.load("stated_agreements")):
+        parties, published = stated.setdefault(row["agreement"], (set(), _as_date(row["published"])))
+        parties.add(row["party"])
+    if not stated:
+        return
+    curated: dict[URIRef, tuple[set[URIRef], list[dt.date]]] = {}
+    for row in store.query(sparql.load("curated_agreements")):
+        parties, dates = curated.setdefault(row["agreement"], (set(), []))
+        parties.add(row["party"])
+        dates.extend(d for d in (_as_date(row["signed"]), _as_date(row["inForce"])) if d and d not in dates)
+    for agreement, (parties, published) in stated.items():
+        if agreement in curated:
+            continue
+        matches = [c for c, (c_parties, dates) in curated.items() if c_parties == parties
+                   and (published is None or any(abs(d - published) <= AGREEMENT_WINDOW for d in dates))]
+        if len(matches) == 1:
+            yield agreement, RER.matchesAgreement, matches[0]
+
+
+def _as_date(term) -> dt.date | None:
+    value = term.toPython() if term is not None else None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
 
 
 def rebuild(store: Store) -> int:

@@ -96,3 +96,17 @@ def test_no_triple_is_in_two_graphs_after_loading_more_trade_files(shared, tmp_p
     assert rows and len(rows) == len({tuple(sorted(r.items())) for r in rows})
     assert graph.query('SELECT ?label WHERE { ?p skos:notation "TOTAL" ; rdfs:label ?label }') == [
         {"label": "All goods"}]
+
+
+def test_an_agreement_named_in_the_seed_is_matched_to_the_curated_treaty(seeded):
+    """The article announces the Kazakhstan-Kyrgyzstan treaty two days before its
+    signing: the build links the two, and the catalog lists the treaty once."""
+    rows = seeded.run("agreements_between", a="KAZ", b="KGZ")
+    bilateral = [r for r in rows if "allied" in r["name"].lower()]
+    assert [r["basis"] for r in bilateral] == ["curated"]
+    assert seeded.query("""ASK { ?named rer:matchesAgreement ?treaty .
+                                 ?treaty skos:notation ?id ; rer:party ?kaz, ?kgz .
+                                 ?kaz skos:notation "KAZ" . ?kgz skos:notation "KGZ" }""")
+    # One named only in a text is listed as such.
+    named = [r for r in seeded.run("agreements_between", a="RUS", b="CHN") if r["basis"] == "named in a text"]
+    assert named and all(r["status"] == "planned" for r in named)
