@@ -79,10 +79,15 @@ PREFIXES: dict[str, str] = {
     "wd": str(WD), "dbr": str(DBR), "gn": str(GEONAMES),
 }
 
+#: The prefixes written into Turtle and other prefixed output: all but those
+#: whose local names hold "/" (the toolkit's own entities, GeoNames), which
+#: would come out escaped (``id:country\/KAZ``): valid, but hard to read.
+OUTPUT_PREFIXES: dict[str, str] = {k: v for k, v in PREFIXES.items() if k not in ("id", "gn")}
+
 __all__ = [
     "BASE", "DEFAULT_BASE", "RER", "ONTOLOGY_IRI", "ID", "GRAPH", "META_GRAPH", "DERIVED_GRAPH",
     "INFERRED_GRAPH", "QB", "ORG", "SCHEMA", "TIME", "SDMX_DIM", "SDMX_MEASURE", "SDMX_ATTR",
-    "SD", "SH", "WD", "DBR", "GEONAMES", "PREFIXES", "RDF", "RDFS", "OWL", "XSD", "SKOS",
+    "SD", "SH", "WD", "DBR", "GEONAMES", "PREFIXES", "OUTPUT_PREFIXES", "RDF", "RDFS", "OWL", "XSD", "SKOS",
     "PROV", "DCTERMS", "FOAF", "DCAT", "VOID",
     "slug", "country", "bloc", "aggregate", "region", "membership", "flow", "product",
     "graph_for", "entity", "bind_prefixes", "rebase",

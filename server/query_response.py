@@ -19,7 +19,7 @@ from flask import Response, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from kg.namespace import PREFIXES
+from kg.namespace import OUTPUT_PREFIXES, PREFIXES
 from kg.sparql.binding import declares_dataset
 from kg.store.base import QueryResult, Store
 from server import negotiation, result_writer, service_policy, streaming
@@ -105,6 +105,7 @@ def _in_worker(job: QueryJob, current: ServedStore, formats: dict[str, Format | 
     st = state()
     message = job_message(
         store=current.path, query=job.text, base_iri=job.base_iri, prefixes=PREFIXES,
+        output_prefixes=OUTPUT_PREFIXES,
         default_graphs=job.default_graphs,
         named_graphs=job.named_graphs, union_default_graph=job.uses_union, formats=formats,
         max_results=st.settings.max_results, columns=job.columns, limit=job.limit)
@@ -152,7 +153,7 @@ def _in_process(job: QueryJob, store: Store, formats: dict[str, Format | None],
 
     def produce(out) -> None:
         with spooled:
-            spooled.write(fmt.results, fmt.rdf, out, PREFIXES)
+            spooled.write(fmt.results, fmt.rdf, out, OUTPUT_PREFIXES)
 
     body = streaming.stream(produce, fmt, st.settings.query_timeout)
     return Response(body, content_type=fmt.content_type, headers=headers, direct_passthrough=True)

@@ -145,7 +145,7 @@ class Worker:
                 if kind == "select":
                     spool.write(by_name(RESULT_FORMATS, name).results, None, out)
                 else:
-                    spool.write(None, by_name(GRAPH_FORMATS, name).rdf, out, job["prefixes"])
+                    spool.write(None, by_name(GRAPH_FORMATS, name).rdf, out, job["output_prefixes"])
         if head:  # nothing delivered yet: the whole result is in the buffer
             send(("whole", head, out.take()))
             return

@@ -9,7 +9,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from kg.namespace import PREFIXES
+from kg.namespace import OUTPUT_PREFIXES
 from kg.store.base import QueryResult
 from kg.store.terms import to_ox
 from server import solutions
@@ -42,7 +42,7 @@ def spool(result: QueryResult, limit: int, check: Callable[[], None] | None = No
 
 def write_triples(triples, fmt: Format, out: IO[bytes] | None = None) -> bytes | None:
     """Serialise pyoxigraph triples; returns bytes when `out` is None."""
-    prefixes = PREFIXES if fmt.rdf in PREFIXED_RDF else None
+    prefixes = OUTPUT_PREFIXES if fmt.rdf in PREFIXED_RDF else None
     return ox.serialize(triples, out, fmt.rdf, prefixes=prefixes)
 
 

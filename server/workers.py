@@ -427,10 +427,12 @@ class WorkerBody:
 def job_message(*, store: Path | None, query: str, base_iri: str | None, prefixes: dict[str, str],
                 default_graphs: list[str] | None, named_graphs: list[str] | None, union_default_graph: bool,
                 formats: dict[str, Format | None], max_results: int, columns: list[str] | None = None,
-                limit: int | None = None) -> dict[str, Any]:
-    """A job as a worker reads it: plain values only."""
+                limit: int | None = None, output_prefixes: dict[str, str] | None = None) -> dict[str, Any]:
+    """A job as a worker reads it: plain values only. `prefixes` are declared
+    for the query, `output_prefixes` (by default the same) for prefixed output."""
     return {
         "store": str(store or ""), "query": query, "base_iri": base_iri, "prefixes": dict(prefixes),
+        "output_prefixes": dict(prefixes if output_prefixes is None else output_prefixes),
         "default_graphs": default_graphs, "named_graphs": named_graphs,
         "union_default_graph": union_default_graph,
         "formats": {kind: (fmt.name if fmt is not None else None) for kind, fmt in formats.items()},

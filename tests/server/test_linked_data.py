@@ -74,6 +74,17 @@ def test_entity_rdf_by_suffix(base, suffix, fmt):
     assert (bloc("EAEU"), RDF.type, RER.RegionalBloc) in g
 
 
+def test_turtle_is_written_without_escaped_slashes(base):
+    """Local names with "/" (id:country/KAZ, gn:1522867/) would need escapes:
+    those namespaces are written as full IRIs, the vocabularies as prefixes."""
+    query = f"CONSTRUCT WHERE {{ <{country('KAZ')}> ?p ?o }}"
+    for url in ("/id/country/KAZ.ttl", "/sparql?" + requests.compat.urlencode({"query": query})):
+        text = _get(base + url, "text/turtle").text
+        assert "\\/" not in text and "@prefix rdfs:" in text
+        assert f"<{country('KAZ')}>" in text
+        assert (country("KAZ"), RDFS.label, Literal("Kazakhstan", lang="en")) in Graph().parse(data=text)
+
+
 def test_unknown_entity_is_404(base):
     assert _get(base + "/id/country/XXX", HTML).status_code == 404
     assert _get(base + "/id/country/XXX.ttl").status_code == 404
