@@ -97,7 +97,7 @@ def extract(article: Article, gazetteer: Gazetteer | None = None) -> dict:
     blocs = sorted(c for c in ctx.mentioned if gazetteer.kind(c) == "bloc")
     return {
         "source": article.source,
-        "date": article.date.isoformat(),
+        "date": article.date.isoformat() if article.date else None,
         "countries": countries,
         "blocs": blocs,
         "facts": facts,

@@ -35,8 +35,9 @@ def _usd(value: Decimal | float, currency: str | None) -> float | None:
     return float(value) / rate if rate else None
 
 
-def check(facts: list[dict], conversions: list[dict], published: dt.date) -> list[dict]:
-    """Anomalies for the facts of one article (facts still carry their private keys)."""
+def check(facts: list[dict], conversions: list[dict], published: dt.date | None) -> list[dict]:
+    """Anomalies for the facts of one article (facts still carry their private keys);
+    an undated article is not checked against its date."""
     found: list[dict] = []
 
     def add(kind: str, fact_or_quote: dict | str, detail: str) -> None:
@@ -46,14 +47,15 @@ def check(facts: list[dict], conversions: list[dict], published: dt.date) -> lis
     for fact in facts:
         ftype = fact.get("type")
         year = fact.get("year")
-        if ftype in {"forecast", "target"} and isinstance(year, int) and year < published.year:
-            add("forecast-year-before-publication", fact,
-                f"{ftype} for {year} in an article published {published.isoformat()}; "
-                f"the year is reported as stated")
-        if ftype == "trade" and isinstance(year, int) and year > published.year:
-            add("trade-year-after-publication", fact,
-                f"figure stated as achieved in {year} in an article published "
-                f"{published.isoformat()}")
+        if published is not None and isinstance(year, int):
+            if ftype in {"forecast", "target"} and year < published.year:
+                add("forecast-year-before-publication", fact,
+                    f"{ftype} for {year} in an article published {published.isoformat()}; "
+                    f"the year is reported as stated")
+            if ftype == "trade" and year > published.year:
+                add("trade-year-after-publication", fact,
+                    f"figure stated as achieved in {year} in an article published "
+                    f"{published.isoformat()}")
         parent = fact.get("_parent")
         value = fact.get("_value")
         if parent and value is not None and parent["currency"] == fact.get("currency") \

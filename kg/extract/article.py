@@ -37,7 +37,8 @@ class Article:
     id: str
     title: str | None
     publisher: str | None
-    date: dt.date
+    #: The publication date; None for an undated text.
+    date: dt.date | None
     url: str | None
     language: str
     text: str
@@ -51,7 +52,7 @@ class Article:
         return self.url or self.path or self.id
 
     @classmethod
-    def from_text(cls, text: str, date: dt.date | str, *, id: str = "inline",
+    def from_text(cls, text: str, date: dt.date | str | None, *, id: str = "inline",
                   title: str | None = None, url: str | None = None,
                   publisher: str | None = None, language: str = "en") -> "Article":
         """An article built in memory, for callers (and tests) that have text but no file."""
@@ -127,7 +128,7 @@ def _read_sidecar(path: Path) -> dict[str, str]:
 
 
 def read_article(path: str | Path) -> Article:
-    """Read one article in any of the three layouts; a missing date is an error naming the file.
+    """Read one article in any of the three layouts (an undated one too).
 
     Given ``NAME.json``, the text is read from ``NAME.txt`` beside it. Metadata from a
     sidecar wins over the in-file header, which wins over the crawl-layout date prefix,
@@ -161,10 +162,9 @@ def read_article(path: str | Path) -> Article:
             meta.update({k: v for k, v in head.items() if v != ""})
     meta.update(_read_sidecar(path))
 
-    if not meta.get("date"):
-        raise SourceError("article has no publication date (expected 'date YYYY-MM-DD', "
-                          "a 'Date:' header line or a JSON sidecar with 'date')", file=str(path))
-    date = _parse_date(meta["date"], path)
+    # Undated texts are read too: years relative to the publication ("last
+    # year") then stay unresolved, and nothing is checked against the date.
+    date = _parse_date(meta["date"], path) if meta.get("date") else None
 
     def text_or_none(key: str) -> str | None:
         value = meta.get(key)

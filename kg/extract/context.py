@@ -28,7 +28,7 @@ _PAIR_FIRST_WORDS = frozenset(p[0] for p in PAIR_REFERENCES)
 class ArticleContext:
     """What earlier sentences established: speakers, the last bloc, the last countries."""
 
-    published: dt.date
+    published: dt.date | None
     gazetteer: Gazetteer
     speakers: SpeakerTracker = field(default_factory=SpeakerTracker)
     recent_countries: list[str] = field(default_factory=list)

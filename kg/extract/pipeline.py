@@ -221,7 +221,7 @@ class Pipeline:
     nlp: Language
     matcher: Matcher
 
-    def analyse(self, text: str, published: dt.date) -> list[Sentence]:
+    def analyse(self, text: str, published: dt.date | None) -> list[Sentence]:
         """Sentences of `text` with their places, amounts, percentages and dates."""
         sentences: list[Sentence] = []
         breaks = [m.end() for m in re.finditer(r"\n[ \t\r]*\n", text)]
@@ -243,7 +243,7 @@ class Pipeline:
                 sentences.append(sentence)
         return sentences
 
-    def _annotate(self, sentence: Sentence, published: dt.date, ents: list[Span]) -> None:
+    def _annotate(self, sentence: Sentence, published: dt.date | None, ents: list[Span]) -> None:
         span = sentence.span
         doc = span.doc
         found: dict[str, list[Span]] = {}
@@ -349,8 +349,9 @@ def _read_money(span: Span) -> Money | None:
 
 
 def _read_whens(doc: Doc, found: dict[str, list[Span]], free: Callable[[Span], bool],
-                published: dt.date) -> list[When]:
-    """Years, relative years and periods, each resolved to a calendar year where possible."""
+                published: dt.date | None) -> list[When]:
+    """Years, relative years and periods, each resolved to a calendar year where possible
+    (relative ones only when the publication date is known)."""
     whens: list[When] = []
     used: list[tuple[int, int]] = []
 
@@ -365,6 +366,8 @@ def _read_whens(doc: Doc, found: dict[str, list[Span]], free: Callable[[Span], b
             i += 1
         if i < len(doc) and re.match(_YEAR, doc[i].text):
             return int(doc[i].text), i + 1
+        if published is None:
+            return None, s.end
         if i + 1 < len(doc) and (doc[i].lower_, doc[i + 1].lower_) in RELATIVE_YEARS:
             return published.year + RELATIVE_YEARS[(doc[i].lower_, doc[i + 1].lower_)], i + 2
         if i + 2 < len(doc) and doc[i].lower_ == "the" and \
@@ -388,6 +391,8 @@ def _read_whens(doc: Doc, found: dict[str, list[Span]], free: Callable[[Span], b
             year, end = explicit_year_after(s)
             relative = year is None
             if year is None:
+                if published is None:
+                    continue
                 year = period_year(first_month, published)
             whens.append(When(year, s.start, end, s.doc[s.start:end].text, relative=relative,
                               period=period))
@@ -401,7 +406,8 @@ def _read_whens(doc: Doc, found: dict[str, list[Span]], free: Callable[[Span], b
             month = MONTHS[texts[1]]
             year, end = explicit_year_after(s[1:])
             if year is None:
-                if texts[1] == "May" or end < len(s.doc) and s.doc[end].text[:1].isdigit():
+                if texts[1] == "May" or end < len(s.doc) and s.doc[end].text[:1].isdigit() \
+                        or published is None:
                     continue
                 year = period_year(month, published)
             whens.append(When(year, s.start + 1, end, s.doc[s.start + 1:end].text,
@@ -423,7 +429,7 @@ def _read_whens(doc: Doc, found: dict[str, list[Span]], free: Callable[[Span], b
         used.append((s.start, s.end))
 
     for s in found.get("RELYEAR", []):
-        if not unused(s):
+        if not unused(s) or published is None:
             continue
         key = (s[0].lower_, s[1].lower_)
         whens.append(When(published.year + RELATIVE_YEARS[key], s.start, s.end, s.text,

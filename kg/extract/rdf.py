@@ -41,10 +41,12 @@ def article_triples(article, extraction: dict) -> Iterator[Triple]:
     doc = article_iri(article)
     yield doc, RDF.type, RER.NewsArticle
     yield doc, RDF.type, SCHEMA.NewsArticle
-    yield doc, RDFS.label, Literal(article.title or f"Article of {article.date}", lang="en")
+    yield doc, RDFS.label, Literal(article.title or (f"Article of {article.date}" if article.date
+                                                      else f"Undated article {article.id}"), lang="en")
     if article.title:
         yield doc, DCTERMS.title, Literal(article.title)
-    yield doc, DCTERMS.date, date_literal(article.date)
+    if article.date:
+        yield doc, DCTERMS.date, date_literal(article.date)
     publisher = article.publisher or extraction.get("publisher")
     if publisher:
         yield doc, RER.publisher, Literal(publisher)

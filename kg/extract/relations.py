@@ -248,9 +248,9 @@ def _date(sentence: Sentence, ctx: ArticleContext, status: str) -> str | None:
         if when.month and when.year:
             return f"{when.year:04d}-{when.month:02d}"
     low = sentence.text.lower()
-    if re.search(r"\btoday\b", low):
+    if ctx.published is not None and re.search(r"\btoday\b", low):
         return ctx.published.isoformat()
-    if re.search(r"\byesterday\b", low):
+    if ctx.published is not None and re.search(r"\byesterday\b", low):
         return (ctx.published - dt.timedelta(days=1)).isoformat()
     for when in sentence.whens:
         if not when.relative and when.period is None and when.prep in {"in", "on", "since"}:

@@ -254,6 +254,24 @@ def _participants(groups: list[Group], flow: str, words: list[str]) \
     return None
 
 
+#: Words before "to" that make it part of a phrase, not a destination ("according to").
+_NOT_DESTINATION = {"according", "compared", "due", "owing", "thanks", "close", "equal", "up"}
+#: How many tokens after an amount a partner may be named ("worth of goods to Kyrgyzstan").
+_PARTNER_REACH = 6
+
+
+def _partner_after(sentence: Sentence, places: list[Place], money_end: int, right_hi: int,
+                   ctx: ArticleContext) -> str | None:
+    """The one place named with to/from/with just after an amount, if any."""
+    near = [p for p in places if money_end <= p.start < min(right_hi, money_end + _PARTNER_REACH)]
+    group = next((g for g in _groups(sentence, near, ctx) if g.role in ("to", "from", "with")), None)
+    if group is None or len(group.codes) != 1:
+        return None
+    if word(sentence.span.doc, group.start - 2) in _NOT_DESTINATION:
+        return None
+    return group.codes[0]
+
+
 def _accounted_for(sentence: Sentence, places: list[Place], left: list[str], money: Money,
                    right_hi: int) -> tuple[str, str] | None:
     """"Y accounted for W of X's imports": X is the reporter, Y the partner."""
@@ -446,6 +464,11 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
         window = left if side == "left" else right
         resolved = _participants(_groups(sentence, stretch, ctx), figure.flow, window) \
             if stretch or pair_references(sentence) else None
+        if resolved is not None and side == "left" and not resolved[3]:
+            # "Kazakhstan exported goods worth $3bn to Kyrgyzstan": the partner follows the amount.
+            onward = _partner_after(sentence, places, money.end, right_hi, ctx)
+            if onward is not None and onward != resolved[0]:
+                resolved = (resolved[0], onward, resolved[2], True)
         if resolved is None and not places and not results and ctx.pair() and \
                 any(w in {"bilateral", "mutual"} for w in words):
             first_code, second_code = ctx.pair()

@@ -29,7 +29,7 @@ def gazetteer() -> Gazetteer:
 @pytest.fixture()
 def run(gazetteer):
     """Extract from a text published on the given date (2024-04-17 unless said)."""
-    def _run(text: str, date: str = "2024-04-17") -> dict:
+    def _run(text: str, date: str | None = "2024-04-17") -> dict:
         return extract(Article.from_text(text, date), gazetteer)
     return _run
 

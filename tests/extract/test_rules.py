@@ -47,6 +47,26 @@ def test_imports_reporter_is_importer(run):
     assert key(fact)[:4] == ("trade", "KAZ", "CHN", "import")
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Kazakhstan exported goods worth 3 billion US dollars to Kyrgyzstan in 2023.", ("KAZ", "KGZ", "export")),
+    ("Kyrgyzstan imported 500 million US dollars worth of fuel from Russia in 2023.", ("KGZ", "RUS", "import")),
+    ("Uzbekistan traded goods worth 1.2 billion US dollars with Turkmenistan in 2023.", ("UZB", "TKM", "turnover")),
+    ("Kazakhstan's exports reached 80 billion US dollars in 2023, according to Russia.", ("KAZ", "WLD", "export")),
+])
+def test_a_partner_named_after_the_amount(run, text, expected):
+    assert key(one(run(text)))[1:4] == expected
+
+
+def test_an_undated_text_keeps_stated_years_and_leaves_relative_ones_open(run):
+    result = run("Kazakhstan's exports to China reached 30 billion US dollars in 2023. Last year, "
+                 "Kazakhstan's imports from China amounted to 15 billion US dollars. A forecast "
+                 "expects trade to reach 50 billion US dollars in 2003.", date=None)
+    stated, relative = money_facts(result)[:2]
+    assert key(stated)[:5] == ("trade", "KAZ", "CHN", "export", 2023)
+    assert key(relative)[:5] == ("trade", "KAZ", "CHN", "import", None)
+    assert result["date"] is None and result["anomalies"] == []
+
+
 def test_export_and_import_in_one_sentence(run):
     result = run("Kazakhstan's exports to China amounted to $5bn in 2023, while imports "
                  "from China were $3.1bn.")
