@@ -113,6 +113,7 @@ def test_mirror_statistics_beyond_a_small_ratio_are_warnings(built_dir):
     assert all(r.path == RER.mirrorRatio for r in mirror)
     ratios = [Decimal(str(r.value)) for r in mirror]
     assert all(x > Decimal("1.01") or x * Decimal("1.01") < 1 for x in ratios)
+    assert all("outside the accepted range 0.99 to 1.01" in r.message for r in mirror)
     assert report.conforms  # warnings do not fail validation
     assert report.exit_code == 0
 
