@@ -29,7 +29,7 @@ _MODIFIERS = frozenset({
     "investment", "customs", "transit", "bilateral", "intergovernmental", "strategic",
     "framework", "interim", "free-trade", "-", "–", "and", "trade-economic", "commercial",
     "tariff", "industrial", "visa", "border", "allied", "integration", "multilateral",
-    "trilateral", "new", "landmark", "historic",
+    "trilateral", "new", "landmark", "historic", "area", "zone",
 })
 _LEFT_STOP = frozenset({"the", "a", "an", "this", "that", "such", "signing", "sign", "signed",
                         "its", "their", "our", "his", "her", "new", "of"})
@@ -126,6 +126,9 @@ def memberships(sentence: Sentence, ctx: ArticleContext,
         lead: list[str] = []
         if word(doc, k) == "joined":
             verb_at = k
+        elif word(doc, k) in {"a", "an"} and word(doc, k - 1) == "," and \
+                word(doc, place.end) in {"member", "member-state", "member-states"}:
+            verb_at = k - 1  # "Kazakhstan, an EAEU member state, ..."
         elif word(doc, k) == "of":
             j = k - 1
             while j > sentence.span.start and (word(doc, j) in _MEMBER_NOUNS or
@@ -136,8 +139,9 @@ def memberships(sentence: Sentence, ctx: ArticleContext,
             if not any(w in {"member", "members", "member-state", "member-states"} for w in lead):
                 continue
             verb_at = j
+            # "... are members of", "..., a member of" (an apposition), "..., which is a member of"
             if word(doc, verb_at) not in {"is", "are", "was", "were", "became", "become",
-                                          "becomes", "remain", "remains", "as"}:
+                                          "becomes", "remain", "remains", "as", ","}:
                 continue
         else:
             continue
@@ -146,6 +150,10 @@ def memberships(sentence: Sentence, ctx: ArticleContext,
             continue
         members = []
         j = verb_at - 1
+        apposition = word(doc, verb_at) == "," or word(doc, j) in {"which", "that"}
+        if word(doc, verb_at) != ",":
+            while word(doc, j) in {"which", "that", ","} and j > sentence.span.start:
+                j -= 1
         while j >= sentence.span.start:
             hit = next((p for p in places if p.end == j + 1 and p.kind == "country"), None)
             if hit is not None:
@@ -156,7 +164,10 @@ def memberships(sentence: Sentence, ctx: ArticleContext,
                 j -= 1
                 continue
             break
-        if members:
+        if members and apposition:
+            # The country is the sentence's subject: only the aside about it is set apart.
+            emit(members, place.code, verb_at, place.end)
+        elif members:
             emit(members, place.code, members[0].start, members[-1].end)
     return facts, ranges
 
@@ -204,6 +215,9 @@ def _agreement_names(sentence: Sentence) -> list[AgreementMention]:
                     break
                 if any(a == j for a, _ in pairs) or re.match(r"^\d{4}$", token.text):
                     break
+                if token.lower_ in {"in", "on", "at"} and j > end + 1 and j + 1 < hi and (
+                        j + 1 in places or doc[j + 1].text in _CALENDAR or doc[j + 1].text[:1].isdigit()):
+                    break  # where or when it was signed, not its name
                 j += 1
             if j > end + 1:
                 end = j

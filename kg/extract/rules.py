@@ -304,6 +304,9 @@ def _is_sub_clause(left: list[str], right: list[str]) -> bool:
 def _percent_links(sentence: Sentence, figures: list[Figure]) -> None:
     """Attach each percentage to an amount as a share or as a change."""
     doc = sentence.span.doc
+    # A time phrase may sit between an amount and its share ("$15bn in 2023, or 27%").
+    timed = {i for w in sentence.whens for i in range(w.start, w.end)}
+    timed |= {w.start - 1 for w in sentence.whens if word(doc, w.start - 1) in {"in", "for", "over", "during"}}
     for pct in sentence.percents:
         if pct.points:
             continue
@@ -318,7 +321,7 @@ def _percent_links(sentence: Sentence, figures: list[Figure]) -> None:
                 target.change_pct = sign * pct.value
             continue
         for figure in figures:
-            gap = [word(doc, i) for i in range(figure.money.end, pct.start)]
+            gap = [word(doc, i) for i in range(figure.money.end, pct.start) if i not in timed]
             if 0 <= len(gap) <= 4 and figure.money.end <= pct.start and \
                     all(w in SHARE_LINKS for w in gap) and gap and \
                     any(w in {"or", "(", "accounting", "making", "representing", "share", ","}
@@ -346,22 +349,20 @@ def _attach_years(sentence: Sentence, figures: list[Figure]) -> None:
     if not figures:
         return
     doc = sentence.span.doc
+    gaps: dict[tuple[int, int], dict[int, float]] = {}  # when -> figure index -> distance
+
+    def distance(figure: Figure, when: When) -> float:
+        m = figure.money
+        if m.end <= when.start:
+            return when.start - m.end - (0.5 if when.prep in {"by", "until", "till", "to", "for"} else 0)
+        return m.start - when.end
+
     for when in sentence.whens:
         if when.year is None or when.day is not None or when.prep in COMPARISON_PREPS:
             continue
-        best, best_gap = None, None
-        for figure in figures:
-            m = figure.money
-            if m.end <= when.start:
-                gap = when.start - m.end
-                if when.prep in {"by", "until", "till", "to", "for"}:
-                    gap -= 0.5
-            else:
-                gap = m.start - when.end
-            if best_gap is None or gap < best_gap:
-                best, best_gap = figure, gap
-        if best is not None:
-            best.years.append(when)
+        gaps[(when.start, when.end)] = {k: distance(f, when) for k, f in enumerate(figures)}
+        best = min(range(len(figures)), key=lambda k: gaps[(when.start, when.end)][k])
+        figures[best].years.append(when)
     for figure in figures:
         if figure.type != "trade":
             cue_pos = figure.cue
@@ -372,10 +373,30 @@ def _attach_years(sentence: Sentence, figures: list[Figure]) -> None:
                     continue
                 kept.append(when)
             figure.years = kept
+    _choose_years(figures, gaps)
+
+
+def _choose_years(figures: list[Figure], gaps: dict[tuple[int, int], dict[int, float]]) -> None:
+    """Each figure takes its best year: stated before relative, a year before a
+    period, then the nearest ("the budget for 2025 ..., and trade ... $27.8bn in
+    2023" is 2023). A year another figure had but did not take goes to the
+    nearest figure left without one ("$1.3bn in 2023, while for 2022 it was $1.1bn")."""
+    def rank(k: int, w: When) -> tuple:
+        return (w.relative and w.period is None, w.period is not None, gaps[(w.start, w.end)][k])
+
+    taken: set[tuple[int, int]] = set()
+    for k, figure in enumerate(figures):
         if figure.years:
-            chosen = sorted(figure.years, key=lambda w: (w.relative and w.period is None,
-                                                         w.period is not None))[0]
+            chosen = min(figure.years, key=lambda w: rank(k, w))
             figure.year, figure.period = chosen.year, chosen.period
+            taken.add((chosen.start, chosen.end))
+    spare = [w for f in figures for w in f.years if (w.start, w.end) not in taken]
+    for w in spare:
+        bare = [k for k, f in enumerate(figures) if not f.years]
+        if bare:
+            k = min(bare, key=lambda k: abs(gaps[(w.start, w.end)][k]))
+            figures[k].years.append(w)
+            figures[k].year, figures[k].period = w.year, w.period
 
 
 def trade_facts(sentence: Sentence, ctx: ArticleContext,

@@ -279,3 +279,46 @@ def test_conversion_off_by_orders_of_magnitude(run):
 def test_implausible_magnitude(run):
     result = run("Kyrgyzstan's foreign trade reached $150 trillion in 2023.")
     assert [a["kind"] for a in result["anomalies"]] == ["implausible-magnitude"]
+
+
+@pytest.mark.parametrize("text, share", [
+    ("Kazakhstan's imports from China stood at USD 15.2 billion in 2023, accounting for 27% of "
+     "the country's total imports.", 27.0),
+    ("Kazakhstan's trade with Russia totaled KZT 12 trillion in 2023, or 19.7% of the total.", 19.7),
+])
+def test_a_share_after_a_time_phrase(run, text, share):
+    assert one(run(text))["share_pct"] == share
+
+
+def test_each_figure_takes_its_own_clause_year(run):
+    fact = one(run("The country's budget deficit for 2025 is planned at 3%, and trade turnover between "
+                   "Russia and Kazakhstan amounted to $27.8bn in 2023.", date="2024-05-02"))
+    assert key(fact)[1:5] == ("RUS", "KAZ", "turnover", 2023)
+    first, second = money_facts(run("The trade turnover of Kazakhstan with Kyrgyzstan in 2023 was $1.3bn, "
+                                    "while for 2022 it amounted to $1.1bn."))
+    assert (first["year"], first["value"]) == (2023, 1_300_000_000)
+    assert (second["year"], second["value"]) == (2022, 1_100_000_000)
+
+
+def test_agreement_names_and_kinds(run):
+    (fta,) = of_type(run("Russia and Serbia signed a free trade area agreement in 2019."), "agreement")
+    assert (fta["parties"], fta["name"], fta["status"]) == (["RUS", "SRB"], "free trade area agreement", "signed")
+    (water,) = of_type(run("Kazakhstan and Kyrgyzstan signed an agreement on water use in Bishkek on "
+                           "5 March 2024."), "agreement")
+    assert (water["name"], water["date"]) == ("agreement on water use", "2024-03-05")
+
+
+@pytest.mark.parametrize("text, member", [
+    ("Armenia, a member of the EAEU, exported brandy worth $300 million to Russia in 2023.", "ARM"),
+    ("Kazakhstan, an EAEU member state, increased its exports.", "KAZ"),
+    ("Belarus, which is a member of the Eurasian Economic Union, sells tractors.", "BLR"),
+])
+def test_memberships_stated_in_an_aside(run, text, member):
+    result = run(text)
+    assert [(f["member"], f["bloc"]) for f in of_type(result, "membership")] == [(member, "EAEU")]
+    for fact in money_facts(result):  # the aside does not change who trades
+        assert key(fact)[1:4] == ("ARM", "RUS", "export")
+
+
+def test_an_observer_aside_is_no_membership(run):
+    assert of_type(run("Uzbekistan, an observer state of the EAEU, traded more."), "membership") == []
