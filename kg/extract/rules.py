@@ -288,6 +288,25 @@ def _accounted_for(sentence: Sentence, places: list[Place], left: list[str], mon
     return owner.code, subject[0].code
 
 
+_SHARE_VERBS = (["accounted", "for"], ["accounting", "for"], ["accounts", "for"], ["made", "up"],
+                ["makes", "up"])
+
+
+def _share_first(sentence: Sentence, places: list[Place], money: Money) -> tuple[str, str, float] | None:
+    """"Y accounted for P% of X's trade in 2023, or $W": X is the reporter, Y the
+    partner, P the share."""
+    doc = sentence.span.doc
+    for pct in sentence.percents:
+        if pct.end > money.start or pct.points or word(doc, pct.end) != "of" or \
+                [word(doc, pct.start - 2), word(doc, pct.start - 1)] not in _SHARE_VERBS:
+            continue
+        owner = next((p for p in places if pct.end < p.start < money.start and p.possessive), None)
+        subject = [p for p in places if p.end <= pct.start]
+        if owner is not None and len(subject) == 1 and subject[0].code != owner.code:
+            return owner.code, subject[0].code, pct.value
+    return None
+
+
 def _is_sub_clause(left: list[str], right: list[str]) -> bool:
     stripped = [w for w in left if w not in {",", ";", "—", "–", "-", "("}]
     for opener in SUB_CLAUSE_OPENERS:
@@ -479,6 +498,11 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
         if share_of is not None:
             figure.reporter, figure.partner = share_of
             figure.flow = _flow_near(right) or figure.flow
+            results.append(figure)
+            continue
+        share_first = _share_first(sentence, places, money)
+        if share_first is not None:
+            figure.reporter, figure.partner, figure.share_pct = share_first
             results.append(figure)
             continue
 

@@ -322,3 +322,9 @@ def test_memberships_stated_in_an_aside(run, text, member):
 
 def test_an_observer_aside_is_no_membership(run):
     assert of_type(run("Uzbekistan, an observer state of the EAEU, traded more."), "membership") == []
+
+
+def test_a_share_stated_before_the_amount(run):
+    fact = one(run("Russia accounted for 21.5% of Uzbekistan's foreign trade in 2023, or $13.9 billion."))
+    assert key(fact) == ("trade", "UZB", "RUS", "turnover", 2023, 13_900_000_000, "USD")
+    assert fact["share_pct"] == 21.5
