@@ -34,6 +34,10 @@ class ArticleContext:
     recent_countries: list[str] = field(default_factory=list)
     last_bloc: str | None = None
     mentioned: set[str] = field(default_factory=set)
+    #: The last trade figure's (reporter, partner, year, period) and its paragraph,
+    #: for a sentence that goes on without naming them ("Exports amounted to ...").
+    last_trade: tuple[str, str, int | None, str | None] | None = None
+    last_trade_paragraph: int | None = None
 
     def pair(self) -> list[str] | None:
         """The two distinct countries mentioned most recently, for "the two countries"."""

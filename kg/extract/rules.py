@@ -112,6 +112,8 @@ class Figure:
     conversions: list[Money] = field(default_factory=list)
     years: list[When] = field(default_factory=list)
     cue: int | None = None
+    #: Reporter and partner carried over from the previous sentence.
+    continued: bool = False
 
 
 def _flow_near(words: list[str]) -> str | None:
@@ -518,6 +520,12 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
                 any(w in {"bilateral", "mutual"} for w in words):
             first_code, second_code = ctx.pair()
             resolved = (first_code, second_code, figure.flow, True)
+        last = ctx.last_trade
+        if resolved is None and last is not None and not places and not results and \
+                ctx.last_trade_paragraph == sentence.paragraph and _flow_near(left) in {"export", "import"}:
+            # "Kazakhstan's trade totaled $139.8bn. Exports amounted to $78.7bn ...": same reporter.
+            resolved = (last[0], last[1], _flow_near(left), True)
+            figure.continued = True
         if resolved is None and results:
             base = results[0]
             resolved = (base.reporter, base.partner, figure.flow, base.explicit_partner)
@@ -540,6 +548,8 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
 
     _attach_years(sentence, results)
     for figure in results:
+        if figure.continued and figure.year is None and ctx.last_trade is not None:
+            figure.year, figure.period = ctx.last_trade[2], ctx.last_trade[3]
         if figure.year is None and figure.type == "trade":
             source = figure.parent or next((r for r in results
                                             if r.type == "trade" and r.year is not None), None)

@@ -328,3 +328,17 @@ def test_a_share_stated_before_the_amount(run):
     fact = one(run("Russia accounted for 21.5% of Uzbekistan's foreign trade in 2023, or $13.9 billion."))
     assert key(fact) == ("trade", "UZB", "RUS", "turnover", 2023, 13_900_000_000, "USD")
     assert fact["share_pct"] == 21.5
+
+
+def test_a_sentence_that_goes_on_keeps_the_reporter(run):
+    facts = money_facts(run("Kazakhstan's foreign trade turnover totaled $139.8 billion last year. "
+                            "Exports amounted to $78.7 billion and imports to $61.1 billion."))
+    assert [key(f)[1:6] for f in facts] == [("KAZ", "WLD", "turnover", 2023, 139_800_000_000),
+                                             ("KAZ", "WLD", "export", 2023, 78_700_000_000),
+                                             ("KAZ", "WLD", "import", 2023, 61_100_000_000)]
+
+
+def test_a_new_paragraph_does_not_carry_the_reporter(run):
+    facts = money_facts(run("Kazakhstan's foreign trade turnover totaled $139.8 billion in 2023.\n\n"
+                            "Exports amounted to $78.7 billion."))
+    assert len(facts) == 1
