@@ -145,6 +145,22 @@ def _role_before(doc: Doc, name_start: int, lo: int, places: set[int]) -> int:
     return start
 
 
+def _role_goes_on(doc: Doc, end: int, hi: int) -> int:
+    """Where a role that reached a comma really ends: "Minister of Investment,
+    Industry and Trade of Uzbekistan" goes on while each next part is a list of
+    capitalised words (joined by and, of, the, for), not a new clause."""
+    while end < hi and doc[end].text == ",":
+        stop = end + 1
+        while stop < hi and doc[stop].text not in {",", ";", "."}:
+            stop += 1
+        part = doc[end + 1:stop]
+        if not len(part) or not part[0].text[:1].isupper() or \
+                any(not t.text[:1].isupper() and t.lower_ not in {"and", "of", "the", "for", "&"} for t in part):
+            break
+        end = stop
+    return end
+
+
 def word_at(doc: Doc, i: int) -> str:
     return doc[i].lower_ if 0 <= i < len(doc) else ""
 
@@ -256,6 +272,16 @@ def attribute(sentence: Sentence, tracker: SpeakerTracker) -> Attribution:
                 if run and run[1] - run[0] >= 2 and (run[1] == hi or doc[run[1]].text in {",", "."}):
                     if accept(run, (i + 1, j)):
                         return result
+            # "said ROLE NAME": "said Kyrgyz Minister of Economy Daniyar Amangeldiev"
+            end = i + 1
+            while end < hi and doc[end].text not in {",", ";", "."}:
+                end += 1
+            run = _run_back(doc, end, i + 1, places)
+            if run and run[1] - run[0] >= 2 and run[0] > i + 1 and \
+                    _role_before(doc, run[0], i + 1, places) == i + 1 and \
+                    any(doc[k].lower_ in TITLES for k in range(i + 1, run[0])):
+                if accept(run, (i + 1, run[0])):
+                    return result
             # "said NAME, ROLE"
             run = _run_forward(doc, i + 1, hi, places)
             if run and (run[1] == hi or doc[run[1]].text in {",", "."}):
@@ -264,6 +290,7 @@ def attribute(sentence: Sentence, tracker: SpeakerTracker) -> Attribution:
                     role_end += 1
                     while role_end < hi and doc[role_end].text not in {",", ";"}:
                         role_end += 1
+                    role_end = _role_goes_on(doc, role_end, hi)
                 if accept(run, (run[1] + 1, role_end) if role_end > run[1] + 1 else None):
                     return result
         # "in his opinion", "in her view"

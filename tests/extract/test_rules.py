@@ -342,3 +342,15 @@ def test_a_new_paragraph_does_not_carry_the_reporter(run):
     facts = money_facts(run("Kazakhstan's foreign trade turnover totaled $139.8 billion in 2023.\n\n"
                             "Exports amounted to $78.7 billion."))
     assert len(facts) == 1
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Trade with Tajikistan could double, said Kyrgyz Minister of Economy Daniyar Amangeldiev.",
+     {"name": "Daniyar Amangeldiev", "role": "Kyrgyz Minister of Economy"}),
+    ("Trade grew, said Laziz Kudratov, Minister of Investment, Industry and Trade of Uzbekistan.",
+     {"name": "Laziz Kudratov", "role": "Minister of Investment, Industry and Trade of Uzbekistan"}),
+    ("Trade grew, said Laziz Kudratov, Minister of Trade, adding that exports rose.",
+     {"name": "Laziz Kudratov", "role": "Minister of Trade"}),
+])
+def test_speakers_after_the_verb(run, text, speaker):
+    assert run(text)["speakers"] == [speaker]
