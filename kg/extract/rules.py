@@ -69,6 +69,10 @@ CONVERSION_WORDS = frozenset({"(", "or", "about", "approximately", "approx", "ap
 SHARE_LINKS = frozenset({"or", "(", ",", "which", "is", "i.e.", "accounting", "for", "making",
                          "up", "representing", "that", "amounting", "to", "about", "almost",
                          "nearly", "some", "-", "—", "–", "a", "share", "of", "was", "were"})
+#: Verbs that a percentage directly follows as a change: "fell 13%", "grew 8%".
+CHANGE_VERBS = frozenset({"fell", "rose", "grew", "increased", "decreased", "declined", "dropped",
+                          "jumped", "surged", "climbed", "gained", "shrank", "slipped", "soared",
+                          "plunged", "expanded", "contracted"})
 DOWN_WORDS = frozenset({"down", "fell", "decreased", "declined", "dropped", "shrank",
                         "contracted", "lower", "decline", "decrease", "drop", "fall", "slipped",
                         "less"})
@@ -332,7 +336,7 @@ def _percent_links(sentence: Sentence, figures: list[Figure]) -> None:
         if pct.points:
             continue
         before = [word(doc, i) for i in range(max(sentence.span.start, pct.start - 5), pct.start)]
-        if before and (before[-1] in {"by", "up", "down", "+", "-"} or
+        if before and (before[-1] in {"by", "up", "down", "+", "-"} | CHANGE_VERBS or
                        before[-2:] in (["increase", "of"], ["growth", "of"], ["rise", "of"],
                                        ["decline", "of"], ["decrease", "of"], ["drop", "of"],
                                        ["fall", "of"])):

@@ -354,3 +354,12 @@ def test_a_new_paragraph_does_not_carry_the_reporter(run):
 ])
 def test_speakers_after_the_verb(run, text, speaker):
     assert run(text)["speakers"] == [speaker]
+
+
+@pytest.mark.parametrize("text, change", [
+    ("Exports from Kazakhstan to China fell 13% in 2023 to $32.8 billion.", -13.0),
+    ("Exports from Kazakhstan to China grew 8% to $32.8 billion in 2023.", 8.0),
+])
+def test_a_change_right_after_its_verb(run, text, change):
+    fact = one(run(text))
+    assert fact["change_pct"] == change and "share_pct" not in fact
