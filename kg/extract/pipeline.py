@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kg.extract.gazetteer import Gazetteer
-from kg.extract.quantities import (MONTHS, NUMBER_WORDS, ORDINALS, PREFIX_CURRENCIES,
+from kg.extract.quantities import (MONTH_COUNTS, MONTHS, NUMBER_WORDS, ORDINALS, PREFIX_CURRENCIES,
                                    QUALIFIED_CURRENCIES, RELATIVE_YEARS, SCALES,
                                    SUFFIX_CURRENCIES, currency_of, parse_number, period_year,
                                    split_suffixed)
@@ -200,6 +200,9 @@ def _quantity_matcher(nlp: Language) -> Matcher:
     months = sorted(MONTHS)
     matcher.add("MONTHS", [[{"ORTH": {"IN": months}}, {"ORTH": {"IN": ["-", "–", "—"]}},
                             {"ORTH": {"IN": months}}]], greedy="LONGEST")
+    # "11 months of 2023", "the first nine months": January to the nth month.
+    count = {"LOWER": {"IN": [str(n) for n in range(2, 12)] + list(MONTH_COUNTS)}}
+    matcher.add("NMONTHS", [[count, {"LOWER": "months"}]])
     matcher.add("DATE", [
         [{"TEXT": {"REGEX": r"^\d{1,2}$"}}, {"ORTH": {"IN": months}}, {"TEXT": {"REGEX": _YEAR}}],
         [{"ORTH": {"IN": months}}, {"TEXT": {"REGEX": r"^\d{1,2}$"}}, {"ORTH": ","},
@@ -375,25 +378,30 @@ def _read_whens(doc: Doc, found: dict[str, list[Span]], free: Callable[[Span], b
             return published.year + RELATIVE_YEARS[(doc[i + 1].lower_, doc[i + 2].lower_)], i + 3
         return None, s.end
 
-    for label in ("QUARTER", "HALF", "MONTHS"):
+    for label in ("QUARTER", "HALF", "MONTHS", "NMONTHS"):
         for s in filter_spans(found.get(label, [])):
             if not unused(s):
                 continue
+            # `anchor`: the month that places a period named without a year (see period_year).
             if label == "QUARTER":
                 n = int(s.text[1]) if s.text.startswith("Q") else ORDINALS[s[0].lower_]
-                period, first_month = f"Q{n}", 3 * n - 2
+                period, anchor = f"Q{n}", 3 * n - 2
             elif label == "HALF":
                 n = int(s.text[1]) if s.text.startswith("H") else (1 if s[0].lower_ == "first" else 2)
-                period, first_month = f"H{n}", 6 * n - 5
+                period, anchor = f"H{n}", 6 * n - 5
+            elif label == "NMONTHS":
+                # Placed by its last month: nine months cannot have passed by March.
+                n = MONTH_COUNTS.get(s[0].lower_) or int(s[0].text)
+                period, anchor = f"M01-M{n:02d}", n
             else:
                 a, b = MONTHS[s[0].text], MONTHS[s[-1].text]
-                period, first_month = f"M{a:02d}-M{b:02d}", a
+                period, anchor = f"M{a:02d}-M{b:02d}", a
             year, end = explicit_year_after(s)
             relative = year is None
             if year is None:
                 if published is None:
                     continue
-                year = period_year(first_month, published)
+                year = period_year(anchor, published)
             whens.append(When(year, s.start, end, s.doc[s.start:end].text, relative=relative,
                               period=period))
             used.append((s.start, end))

@@ -383,8 +383,9 @@ def _attach_years(sentence: Sentence, figures: list[Figure]) -> None:
         return m.start - when.end
 
     for when in sentence.whens:
-        if when.year is None or when.day is not None or when.prep in COMPARISON_PREPS:
-            continue
+        if when.year is None or when.day is not None or \
+                when.prep in COMPARISON_PREPS and not (when.prep == "over" and when.period):
+            continue  # "over the 11 months" is a time, "up 5% over 2022" a comparison
         gaps[(when.start, when.end)] = {k: distance(f, when) for k, f in enumerate(figures)}
         best = min(range(len(figures)), key=lambda k: gaps[(when.start, when.end)][k])
         figures[best].years.append(when)

@@ -363,3 +363,12 @@ def test_speakers_after_the_verb(run, text, speaker):
 def test_a_change_right_after_its_verb(run, text, change):
     fact = one(run(text))
     assert fact["change_pct"] == change and "share_pct" not in fact
+
+
+@pytest.mark.parametrize("text, year, period", [
+    ("Over 11 months of 2023, exports of Belarus to Russia reached $20 billion.", 2023, "M01-M11"),
+    ("In the first nine months, Kazakhstan's exports to China reached $10 billion.", 2023, "M01-M09"),
+])
+def test_months_counted_from_january(run, text, year, period):
+    fact = one(run(text, date="2024-03-10"))
+    assert (fact["year"], fact["period"]) == (year, period)
