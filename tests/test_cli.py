@@ -190,3 +190,18 @@ def test_files_with_the_same_name_warn_and_can_be_kept_apart(data_dir, tmp_path)
                         "https://w3id.org/regecon/graph/file/same,from b"]
     refused = kg("load", "--graph", "derived", str(tmp_path / "a" / "same.nt"), data_dir=data_dir)
     assert refused.returncode == 2 and "graph name 'derived'" in refused.stderr
+
+
+def test_extract_output_saved_beside_the_article_is_not_read_as_metadata(shared, tmp_path):
+    """`kg extract a.txt --json > a.json`: the shell makes an empty a.json first,
+    and a second run finds the first run's output there."""
+    import shutil
+    article = tmp_path / "seed.txt"
+    shutil.copy(sorted((shared / "seeds").glob("*.txt"))[0], article)
+    for _ in range(2):
+        with open(tmp_path / "seed.json", "w") as out:
+            done = subprocess.run([sys.executable, "-m", "kg.cli", "extract", str(article), "--json"],
+                                  stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        result = json.loads((tmp_path / "seed.json").read_text())
+        assert result["date"] == "2024-04-17" and result["facts"]

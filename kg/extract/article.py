@@ -116,7 +116,12 @@ def _read_sidecar(path: Path) -> dict[str, str]:
     if sidecar == path or not sidecar.exists():
         return {}
     try:
-        data = json.loads(sidecar.read_text(encoding="utf-8"))
+        raw = sidecar.read_text(encoding="utf-8")
+        # Empty: most likely `kg extract NAME.txt --json > NAME.json`, which the
+        # shell creates before the extractor runs. Not metadata.
+        if not raw.strip():
+            return {}
+        data = json.loads(raw)
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(f"cannot read metadata sidecar: {exc}", file=str(sidecar)) from None
     except json.JSONDecodeError as exc:
@@ -124,6 +129,8 @@ def _read_sidecar(path: Path) -> dict[str, str]:
                           column=exc.colno) from None
     if not isinstance(data, dict):
         raise SourceError("metadata sidecar must hold a JSON object", file=str(sidecar))
+    if "facts" in data:  # an earlier extraction's output saved beside the text, not metadata
+        return {}
     return {str(k).lower(): v for k, v in data.items() if v is not None}
 
 
