@@ -384,8 +384,8 @@ def _attach_years(sentence: Sentence, figures: list[Figure]) -> None:
 
     for when in sentence.whens:
         if when.year is None or when.day is not None or \
-                when.prep in COMPARISON_PREPS and not (when.prep == "over" and when.period):
-            continue  # "over the 11 months" is a time, "up 5% over 2022" a comparison
+                when.prep in COMPARISON_PREPS and not (when.prep == "over" and _over_is_time(sentence, when)):
+            continue
         gaps[(when.start, when.end)] = {k: distance(f, when) for k, f in enumerate(figures)}
         best = min(range(len(figures)), key=lambda k: gaps[(when.start, when.end)][k])
         figures[best].years.append(when)
@@ -400,6 +400,14 @@ def _attach_years(sentence: Sentence, figures: list[Figure]) -> None:
                 kept.append(when)
             figure.years = kept
     _choose_years(figures, gaps)
+
+
+def _over_is_time(sentence: Sentence, when: When) -> bool:
+    """"over the 11 months", "grew over 2023" are times; "up 5% over 2022" compares."""
+    if when.period:
+        return True
+    before = when.start - 1  # the "over"
+    return not any(before - 4 <= p.end <= before for p in sentence.percents)
 
 
 def _choose_years(figures: list[Figure], gaps: dict[tuple[int, int], dict[int, float]]) -> None:

@@ -372,3 +372,9 @@ def test_a_change_right_after_its_verb(run, text, change):
 def test_months_counted_from_january(run, text, year, period):
     fact = one(run(text, date="2024-03-10"))
     assert (fact["year"], fact["period"]) == (year, period)
+
+
+def test_over_a_year_is_a_time_unless_it_follows_a_percentage(run):
+    assert one(run("Trade between Kazakhstan and Russia grew over 2023 to $27.8bn."))["year"] == 2023
+    fact = one(run("Trade between Kazakhstan and Russia reached $27.8bn in 2023, up 5% over 2022."))
+    assert fact["year"] == 2023
