@@ -22,14 +22,18 @@ _MEMBER_NOUNS = {"member", "members", "member-state", "member-states", "member s
 _NOT_MEMBER = {"observer", "observers", "candidate", "candidates", "not", "never", "no",
                "applicant", "applied", "apply", "partner", "dialogue"}
 
+#: "the tenth full member", "its 10th member", "the newest member".
+_ORDINAL = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+            r"\d+(?:st|nd|rd|th)|newest|latest|youngest")
+
 AGREEMENT_HEADS = frozenset({"agreement", "agreements", "treaty", "accord", "memorandum",
-                             "pact", "convention", "protocol", "fta", "deal"})
+                             "pact", "convention", "protocol", "fta", "deal", "roadmap", "road-map"})
 _MODIFIERS = frozenset({
     "free", "trade", "economic", "partnership", "preferential", "cooperation", "comprehensive",
     "investment", "customs", "transit", "bilateral", "intergovernmental", "strategic",
     "framework", "interim", "free-trade", "-", "–", "and", "trade-economic", "commercial",
     "tariff", "industrial", "visa", "border", "allied", "integration", "multilateral",
-    "trilateral", "new", "landmark", "historic", "area", "zone",
+    "trilateral", "new", "landmark", "historic", "area", "zone", "association",
 })
 _LEFT_STOP = frozenset({"the", "a", "an", "this", "that", "such", "signing", "sign", "signed",
                         "its", "their", "our", "his", "her", "new", "of"})
@@ -133,7 +137,8 @@ def memberships(sentence: Sentence, ctx: ArticleContext,
             j = k - 1
             while j > sentence.span.start and (word(doc, j) in _MEMBER_NOUNS or
                                                word(doc, j) in {"a", "an", "the", "states",
-                                                                "state", "countries"}):
+                                                                "state", "countries"} or
+                                               re.fullmatch(_ORDINAL, word(doc, j))):
                 lead.append(word(doc, j))
                 j -= 1
             if not any(w in {"member", "members", "member-state", "member-states"} for w in lead):
@@ -202,6 +207,10 @@ def _agreement_names(sentence: Sentence) -> list[AgreementMention]:
                     (prev.text[:1].isupper() and prev.is_alpha):
                 start -= 1
                 continue
+            if prev.lower_ in {"in", "of", "on", "and", "for"} and start - 2 >= lo and \
+                    doc[start - 2].text[:1].isupper() and doc[start].text[:1].isupper():
+                start -= 1  # "Trade in Goods Agreement": a small word inside a capitalised name
+                continue
             break
         while start < i and doc[start].lower_ in {"-", "–", "and"}:
             start += 1
@@ -219,6 +228,10 @@ def _agreement_names(sentence: Sentence) -> list[AgreementMention]:
                         j + 1 in places or doc[j + 1].text in _CALENDAR or doc[j + 1].text[:1].isdigit()):
                     break  # where or when it was signed, not its name
                 j += 1
+            # A name does not end on a small word ("... cooperation for 2024-2026").
+            while j > end + 1 and doc[j - 1].lower_ in {"for", "in", "on", "of", "at", "by", "from", "and",
+                                                         "the"}:
+                j -= 1
             if j > end + 1:
                 end = j
         if start == i and end == i + 1:

@@ -52,6 +52,9 @@ TARGET_WORDS = frozenset({
     "intends", "intended", "seek", "seeks", "pledged", "pledge", "task", "tasked", "strive",
     "strives", "ambition", "commitment", "committed",
 })
+#: Forecast words that make a following "to double", "to raise" an expectation, not a goal.
+EXPECT_WORDS = frozenset({"expect", "expects", "expected", "anticipate", "anticipates", "predict",
+                          "predicts", "forecast", "forecasts", "projects", "foresee", "foresees"})
 TARGET_VERBS = frozenset({"bring", "raise", "boost", "increase", "double", "triple", "lift",
                           "expand", "grow", "push", "take"})
 PAST_VERBS = frozenset({
@@ -73,9 +76,14 @@ SHARE_LINKS = frozenset({"or", "(", ",", "which", "is", "i.e.", "accounting", "f
 CHANGE_VERBS = frozenset({"fell", "rose", "grew", "increased", "decreased", "declined", "dropped",
                           "jumped", "surged", "climbed", "gained", "shrank", "slipped", "soared",
                           "plunged", "expanded", "contracted"})
+#: Words that make a figure a reporter's total with the world ("foreign trade").
+TOTAL_WORDS = frozenset({"foreign", "external", "total", "overall"})
+#: Words right after a percentage that make it a change: "a 7% decline", "7% more".
+CHANGE_NOUNS = frozenset({"increase", "rise", "growth", "gain", "jump", "decline", "decrease", "drop",
+                          "fall", "less", "more", "lower", "higher", "contraction", "reduction"})
 DOWN_WORDS = frozenset({"down", "fell", "decreased", "declined", "dropped", "shrank",
                         "contracted", "lower", "decline", "decrease", "drop", "fall", "slipped",
-                        "less"})
+                        "less", "contraction", "reduction"})
 SUB_CLAUSE_OPENERS = (("of", "which"), ("of", "this"), ("of", "that"), ("of", "them"),
                       ("of", "it"), ("including",), ("incl.",), ("with",))
 SUB_CLAUSE_VERBS = (("fell", "on"), ("fell", "to"), ("accounted", "for"), ("accounting", "for"),
@@ -140,11 +148,12 @@ def _kind_of_claim(doc: Doc, lo: int, money: Money, hi: int) -> tuple[str, int |
         if money.start - pos > WINDOW:
             continue
         nxt = words[k + 1] if k + 1 < len(words) else ""
+        expected = cue is not None and cue[0] == "forecast" and word(doc, cue[1]) in EXPECT_WORDS
         if w in TARGET_WORDS or (w == "agreed" and nxt == "to") or \
                 (w == "to" and nxt in TARGET_VERBS and k > 0 and words[k - 1] not in PAST_VERBS
                  and words[k - 1] not in {"is", "are", "was", "were", "expected", "likely",
-                                          "set", "poised", "projected", "forecast"}):
-            cue = ("target", pos)
+                                          "set", "poised", "projected", "forecast"} and not expected):
+            cue = ("target", pos)  # "aim to double" is a goal; "expect trade to double" stays a forecast
         elif w in FORECAST_WORDS or (w == "set" and nxt == "to") or \
                 (w == "estimated" and nxt == "to") or (w == "on" and nxt == "track"):
             if w == "may" and doc[pos].text == "May":
@@ -273,7 +282,9 @@ def _partner_after(sentence: Sentence, places: list[Place], money_end: int, righ
     group = next((g for g in _groups(sentence, near, ctx) if g.role in ("to", "from", "with")), None)
     if group is None or len(group.codes) != 1:
         return None
-    if word(sentence.span.doc, group.start - 2) in _NOT_DESTINATION:
+    doc = sentence.span.doc
+    if word(doc, group.start - 2) in _NOT_DESTINATION or \
+            any(word(doc, i) in {"partner", "partners"} for i in range(group.end, group.end + 4)):
         return None
     return group.codes[0]
 
@@ -294,8 +305,8 @@ def _accounted_for(sentence: Sentence, places: list[Place], left: list[str], mon
     return owner.code, subject[0].code
 
 
-_SHARE_VERBS = (["accounted", "for"], ["accounting", "for"], ["accounts", "for"], ["made", "up"],
-                ["makes", "up"])
+_SHARE_VERBS = (["accounted", "for"], ["accounting", "for"], ["accounts", "for"], ["make", "up"],
+                ["made", "up"], ["makes", "up"])
 
 
 def _share_first(sentence: Sentence, places: list[Place], money: Money) -> tuple[str, str, float] | None:
@@ -336,13 +347,22 @@ def _percent_links(sentence: Sentence, figures: list[Figure]) -> None:
         if pct.points:
             continue
         before = [word(doc, i) for i in range(max(sentence.span.start, pct.start - 5), pct.start)]
-        if before and (before[-1] in {"by", "up", "down", "+", "-"} | CHANGE_VERBS or
-                       before[-2:] in (["increase", "of"], ["growth", "of"], ["rise", "of"],
-                                       ["decline", "of"], ["decrease", "of"], ["drop", "of"],
-                                       ["fall", "of"])):
+        after = word(doc, pct.end)
+        if before[-2:] in _SHARE_VERBS and after == "of":
+            # "exports, which make up 30% of its total, reached $9bn": a share, wherever the amount is
+            target = _nearest(figures, pct.start, pct.end)
+            if target is not None and target.share_pct is None:
+                target.share_pct = pct.value
+            continue
+        if after in CHANGE_NOUNS or (before and (before[-1] in {"by", "up", "down", "+", "-"} | CHANGE_VERBS or
+                                                 before[-2:] in (["increase", "of"], ["growth", "of"],
+                                                                 ["rise", "of"], ["decline", "of"],
+                                                                 ["decrease", "of"], ["drop", "of"],
+                                                                 ["fall", "of"]))):
+            # "a 7% decline", "7% less", "fell 13%", "up by 5%": a change
             target = _nearest(figures, pct.start, pct.end)
             if target is not None and target.change_pct is None:
-                sign = -1 if any(w in DOWN_WORDS for w in before) else 1
+                sign = -1 if any(w in DOWN_WORDS for w in before) or after in DOWN_WORDS else 1
                 target.change_pct = sign * pct.value
             continue
         for figure in figures:
@@ -400,6 +420,16 @@ def _attach_years(sentence: Sentence, figures: list[Figure]) -> None:
                 kept.append(when)
             figure.years = kept
     _choose_years(figures, gaps)
+
+
+def _currency(figure: Figure) -> str:
+    """The figure's currency; "¥" is the yen, except in China's trade with others than Japan,
+    where it is the yuan."""
+    money = figure.money
+    parties = {figure.reporter, figure.partner}
+    if money.currency == "JPY" and "¥" in money.text and "CHN" in parties and "JPN" not in parties:
+        return "CNY"
+    return money.currency
 
 
 def _over_is_time(sentence: Sentence, when: When) -> bool:
@@ -524,8 +554,10 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
         window = left if side == "left" else right
         resolved = _participants(_groups(sentence, stretch, ctx), figure.flow, window) \
             if stretch or pair_references(sentence) else None
-        if resolved is not None and side == "left" and not resolved[3]:
-            # "Kazakhstan exported goods worth $3bn to Kyrgyzstan": the partner follows the amount.
+        if resolved is not None and side == "left" and not resolved[3] and \
+                not any(w in TOTAL_WORDS for w in left):
+            # "Kazakhstan exported goods worth $3bn to Kyrgyzstan": the partner follows the amount
+            # (but "foreign trade reached $683bn, with China its largest partner" is a total).
             onward = _partner_after(sentence, places, money.end, right_hi, ctx)
             if onward is not None and onward != resolved[0]:
                 resolved = (resolved[0], onward, resolved[2], True)
@@ -577,7 +609,7 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
         fact: dict = {"type": figure.type, "reporter": figure.reporter,
                       "partner": figure.partner, "flow": figure.flow, "year": figure.year,
                       "value": as_number(figure.money.value),
-                      "currency": figure.money.currency}
+                      "currency": _currency(figure)}
         if figure.share_pct is not None:
             fact["share_pct"] = figure.share_pct
         if figure.change_pct is not None:

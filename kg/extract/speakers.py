@@ -103,6 +103,10 @@ def _is_name_token(doc: Doc, i: int, place_tokens: set[int]) -> bool:
     token = doc[i]
     if i in place_tokens:
         return False
+    if token.text in {"-", "‐"} and 0 < i < len(doc) - 1 and not token.whitespace_ and \
+            not doc[i - 1].whitespace_ and _NAME_TOKEN.match(doc[i - 1].text) and \
+            _NAME_TOKEN.match(doc[i + 1].text):
+        return True  # the hyphen of "Kassym-Jomart"
     if token.lower_.rstrip(".") in NOT_NAME or token.lower_ in TITLES:
         return False
     return bool(_NAME_TOKEN.match(token.text) or _INITIAL.match(token.text))

@@ -378,3 +378,46 @@ def test_over_a_year_is_a_time_unless_it_follows_a_percentage(run):
     assert one(run("Trade between Kazakhstan and Russia grew over 2023 to $27.8bn."))["year"] == 2023
     fact = one(run("Trade between Kazakhstan and Russia reached $27.8bn in 2023, up 5% over 2022."))
     assert fact["year"] == 2023
+
+
+@pytest.mark.parametrize("text, share, change", [
+    ("Trade between Kazakhstan and Russia was $26bn in 2023, a 7% decline.", None, -7.0),
+    ("Trade between Kazakhstan and China was $31bn in 2023, a 19% increase.", None, 19.0),
+    ("Trade between Kazakhstan and Uzbekistan was $4bn in 2023, 8.4% less than in 2022.", None, -8.4),
+    ("Kazakhstan's exports to Russia, which make up 30% of its total exports, reached $9bn in 2023.", 30.0, None),
+])
+def test_shares_and_changes_told_apart(run, text, share, change):
+    fact = one(run(text))
+    assert (fact.get("share_pct"), fact.get("change_pct")) == (share, change)
+
+
+def test_expecting_a_doubling_is_a_forecast(run):
+    assert one(run("Kazakhstan and Russia expect trade to double to $40bn by 2027."))["type"] == "forecast"
+    assert one(run("Kazakhstan and Russia aim to double trade to $40bn by 2027."))["type"] == "target"
+
+
+def test_a_total_keeps_the_world_as_partner(run):
+    fact = one(run("Vietnam's foreign trade reached $683bn in 2023, with China its largest partner."))
+    assert key(fact)[1:4] == ("VNM", "WLD", "turnover")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Georgia and the EU signed an association agreement in 2014.", "association agreement"),
+    ("Kazakhstan and China signed a roadmap on trade cooperation on 5 March 2024.", "roadmap on trade cooperation"),
+    ("India and ASEAN held talks on the ASEAN-India Trade in Goods Agreement.",
+     "ASEAN-India Trade in Goods Agreement"),
+])
+def test_more_agreement_names(run, text, name):
+    assert [a["name"] for a in of_type(run(text), "agreement")] == [name]
+
+
+def test_hyphenated_names_and_ordinal_memberships(run):
+    result = run("Trade with Russia grew, President Kassym-Jomart Tokayev said.")
+    assert result["speakers"] == [{"name": "Kassym-Jomart Tokayev", "role": "President"}]
+    members = of_type(run("Belarus became the tenth full member of the SCO."), "membership")
+    assert [(m["member"], m["bloc"]) for m in members] == [("BLR", "SCO")]
+
+
+def test_the_yen_sign_in_chinas_trade_is_the_yuan(run):
+    assert one(run("China's exports to Mongolia reached ¥20 billion in 2023."))["currency"] == "CNY"
+    assert one(run("Japan's exports to China reached ¥2 trillion in 2023."))["currency"] == "JPY"
