@@ -212,6 +212,14 @@ def _quantity_matcher(nlp: Language) -> Matcher:
         [{"TEXT": {"REGEX": r"^\d{4}-\d{2}-\d{2}$"}}],
         [{"ORTH": {"IN": months}}, {"TEXT": {"REGEX": _YEAR}}],
         [{"LOWER": "in"}, {"ORTH": {"IN": months}}],
+        # "on Sept. 2", "on 5 March": a day without a year, placed by the publication date
+        # (with a year too, so that the longest match keeps it)
+        [{"LOWER": "on"}, {"ORTH": {"IN": months}}, {"TEXT": {"REGEX": r"^\d{1,2}$"}}],
+        [{"LOWER": "on"}, {"TEXT": {"REGEX": r"^\d{1,2}$"}}, {"ORTH": {"IN": months}}],
+        [{"LOWER": "on"}, {"ORTH": {"IN": months}}, {"TEXT": {"REGEX": r"^\d{1,2}$"}},
+         {"ORTH": ",", "OP": "?"}, {"TEXT": {"REGEX": _YEAR}}],
+        [{"LOWER": "on"}, {"TEXT": {"REGEX": r"^\d{1,2}$"}}, {"ORTH": {"IN": months}},
+         {"TEXT": {"REGEX": _YEAR}}],
     ], greedy="LONGEST")
     return matcher
 
@@ -302,8 +310,10 @@ def _bloc_references(span: Span) -> Iterator[Place]:
         key = token.lower_
         if key not in _ORG_BLOC_REFS or doc[token.i - 1].lower_ != "the":
             continue
-        if key in {"union", "community"} and token.text != _ORG_BLOC_REFS[key]:
-            continue
+        member_of = token.i >= 3 and doc[token.i - 2].lower_ == "of" and \
+            doc[token.i - 3].lower_ in {"member", "members", "member-state", "member-states", "states"}
+        if key in {"union", "community"} and token.text != _ORG_BLOC_REFS[key] and not member_of:
+            continue  # "the union" is a bloc only as in "members of the union"
         if token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper():
             continue
         after = doc[token.i + 1] if token.i + 1 < len(doc) else None
@@ -429,11 +439,21 @@ def _read_whens(doc: Doc, found: dict[str, list[Span]], free: Callable[[Span], b
                 continue
             whens.append(When(day.year, s.start, s.end, s.text, month=day.month, day=day.day))
         else:
-            year = int(next(t for t in texts if re.match(_YEAR, t)))
             month = next(MONTHS[t] for t in texts if t in MONTHS)
             days = [int(t) for t in texts if re.match(r"^\d{1,2}$", t)]
-            whens.append(When(year, s.start, s.end, s.text, month=month,
-                              day=days[0] if days else None))
+            stated = next((int(t) for t in texts if re.match(_YEAR, t)), None)
+            if stated is None:  # "on Sept. 2": the last such day up to the publication
+                if published is None or not days:
+                    continue
+                stated = published.year if (month, days[0]) <= (published.month, published.day) \
+                    else published.year - 1
+                start = s.start + 1 if texts[0].lower() == "on" else s.start
+                whens.append(When(stated, start, s.end, s.doc[start:s.end].text, month=month,
+                                  day=days[0], relative=True))
+            else:
+                start = s.start + 1 if texts[0].lower() == "on" else s.start
+                whens.append(When(stated, start, s.end, s.doc[start:s.end].text, month=month,
+                                  day=days[0] if days else None))
         used.append((s.start, s.end))
 
     for s in found.get("RELYEAR", []):

@@ -161,6 +161,8 @@ MONTHS = {name: i for i, name in enumerate(
      "October", "November", "December"], start=1)}
 MONTHS.update({name[:3]: i for name, i in list(MONTHS.items())})
 MONTHS["Sept"] = 9
+MONTHS.update({f"{name[:3]}.": i for name, i in list(MONTHS.items()) if len(name) > 3})  # "Dec."
+MONTHS["Sept."] = 9
 #: Month counts written as words: "the first nine months".
 MONTH_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11}

@@ -47,7 +47,9 @@ _RIGHT_STOP = frozenset({
 _CALENDAR = frozenset({"January", "February", "March", "April", "May", "June", "July", "August",
                        "September", "October", "November", "December", "Monday", "Tuesday",
                        "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Jan", "Feb",
-                       "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"})
+                       "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+                       "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.",
+                       "Nov.", "Dec."})
 _FORCE = re.compile(r"\b(?:entered|enters|came|comes|come|went) into (?:force|effect)\b|"
                     r"\b(?:is|are|has been|have been|remains?) in (?:force|effect)\b|"
                     r"\btook effect\b")
@@ -128,8 +130,8 @@ def memberships(sentence: Sentence, ctx: ArticleContext,
         if word(doc, k) == "the":
             k -= 1
         lead: list[str] = []
-        if word(doc, k) == "joined":
-            verb_at = k
+        if word(doc, k) in {"joined", "form", "formed", "founded", "co-founded"}:
+            verb_at = k  # "Kyrgyzstan joined the EAEU", "Belarus and Russia form the Union State"
         elif word(doc, k) in {"a", "an"} and word(doc, k - 1) == "," and \
                 word(doc, place.end) in {"member", "member-state", "member-states"}:
             verb_at = k - 1  # "Kazakhstan, an EAEU member state, ..."
@@ -250,7 +252,7 @@ def _status(text: str) -> str | None:
     if _PLANNED_SIGNED.search(low):
         return "planned"
     if _TALKS_DONE.search(low):
-        return "negotiating"
+        return "planned"  # negotiations over: signing is what comes next
     if _SIGNED.search(low):
         return "signed"
     if _NEGOTIATING.search(low):

@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from kg.extract.context import ArticleContext, bloc_group, inside, pair_references, word
 from kg.extract.pipeline import Money, Place, Sentence, When
-from kg.extract.quantities import as_number
+from kg.extract.quantities import RELATIVE_YEARS, as_number
 
 EXPORT_WORDS = frozenset({"export", "exports", "exported", "exporting", "shipments", "shipped",
                           "supplies", "supplied", "exporter", "deliveries"})
@@ -432,6 +432,13 @@ def _currency(figure: Figure) -> str:
     return money.currency
 
 
+def _names_its_own_time(words: list[str]) -> bool:
+    """Whether a sentence dates itself in words the rules could not place ("last
+    year" in an undated text, "since January"), so no year may be carried into it."""
+    pairs = set(zip(words, words[1:]))
+    return bool(pairs & set(RELATIVE_YEARS)) or "since" in words
+
+
 def _over_is_time(sentence: Sentence, when: When) -> bool:
     """"over the 11 months", "grew over 2023" are times; "up 5% over 2022" compares."""
     if when.period:
@@ -600,6 +607,12 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
                                             if r.type == "trade" and r.year is not None), None)
             if source is not None:
                 figure.year, figure.period = source.year, source.period
+        last = ctx.last_trade
+        if figure.year is None and figure.type == "trade" and last is not None and not figure.years and \
+                ctx.last_trade_paragraph == sentence.paragraph and figure.reporter == last[0] and \
+                not _names_its_own_time(words):
+            # "Mongolia's exports to China reached $9bn in 2024. Its imports ... stood at $4bn."
+            figure.year, figure.period = last[2], last[3]
     _percent_links(sentence, results)
 
     facts: list[dict] = []

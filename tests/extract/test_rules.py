@@ -172,7 +172,7 @@ def test_agreement_statuses(run):
         "The free trade agreement between Vietnam and the EAEU entered into force in 2016.":
             ("in force", "2016"),
         "The EU and Mercosur concluded negotiations on a trade agreement in December 2024.":
-            ("negotiating", None),
+            ("planned", None),  # negotiations over, the signing to come
         "Kazakhstan and Uzbekistan signed a transit agreement in March 2024.":
             ("signed", "2024-03"),
     }
@@ -421,3 +421,29 @@ def test_hyphenated_names_and_ordinal_memberships(run):
 def test_the_yen_sign_in_chinas_trade_is_the_yuan(run):
     assert one(run("China's exports to Mongolia reached ¥20 billion in 2023."))["currency"] == "CNY"
     assert one(run("Japan's exports to China reached ¥2 trillion in 2023."))["currency"] == "JPY"
+
+
+@pytest.mark.parametrize("text, date", [
+    ("Armenia and the UAE signed a free trade agreement on Dec. 6, 2024.", "2024-12-06"),
+    ("Kazakhstan and Uzbekistan signed an agreement on water use on Sept. 2.", "2024-09-02"),
+    ("Kazakhstan and Uzbekistan signed an agreement on water use on 5 January.", "2025-01-05"),
+])
+def test_agreement_days_abbreviated_or_without_a_year(run, text, date):
+    (fact,) = of_type(run(text, date="2025-01-10"), "agreement")
+    assert (fact["name"].endswith(("agreement", "use")), fact["date"]) == (True, date)
+
+
+def test_members_of_the_union_and_blocs_that_members_form(run):
+    result = run("The Eurasian Economic Union was founded in 2015. Uzbekistan, an observer, attended, "
+                 "while Kazakhstan, Kyrgyzstan and Armenia are full members of the union. "
+                 "Belarus and Russia form the Union State.")
+    assert sorted((m["member"], m["bloc"]) for m in of_type(result, "membership")) == [
+        ("ARM", "EAEU"), ("BLR", "Union State"), ("KAZ", "EAEU"), ("KGZ", "EAEU"), ("RUS", "Union State")]
+
+
+def test_the_year_goes_on_with_the_reporter_in_a_paragraph(run):
+    facts = money_facts(run("Mongolia's exports to China reached $9 billion in 2024. "
+                            "Mongolia's imports from China stood at $4 billion.\n\n"
+                            "Mongolia's imports from Russia stood at $2 billion."))
+    assert [(f["flow"], f["partner"], f["year"]) for f in facts] == [
+        ("export", "CHN", 2024), ("import", "CHN", 2024), ("import", "RUS", None)]
