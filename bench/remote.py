@@ -262,48 +262,6 @@ class Virtuoso(Process):
     isolation, a raised transaction log limit) and buffers for about 4 GB."""
 
     name = "virtuoso"
-    INI = """[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-MaxCheckpointRemap = 2000
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping = 0
-
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-ServerThreads = 10
-CheckpointInterval = 60
-NumberOfBuffers = 340000
-MaxDirtyBuffers = 250000
-DirsAllowed = ., {d}
-MaxQueryMem = 2G
-DefaultIsolation = 8
-TransactionAfterImageLimit = 1500000000
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {d}
-ServerThreads = 10
-MaxClientConnections = 10
-EnabledDavVSP = 0
-HTTPProxyEnabled = 0
-
-[SPARQL]
-ResultSetMaxRows = 10000000
-MaxQueryCostEstimationTime = 0
-MaxQueryExecutionTime = 0
-"""
 
     def __init__(self, directory: Path) -> None:
         binary = os.environ.get("KG_VIRTUOSO_BIN") or shutil.which("virtuoso-t")
@@ -317,7 +275,10 @@ MaxQueryExecutionTime = 0
         self.url = f"http://127.0.0.1:{self.http_port}"
         self.query_url = f"{self.url}/sparql"
         ini = directory / "virtuoso.ini"
-        ini.write_text(self.INI.format(d=directory, sql_port=self.sql_port, http_port=self.http_port))
+        from kg.store import virtuoso_ini
+
+        ini.write_text(virtuoso_ini.render(directory, self.sql_port, self.http_port, buffers=340_000,
+                                           dirty_buffers=250_000, query_mem="2G", max_rows=10_000_000))
         self.proc = subprocess.Popen([binary, "-c", str(ini), "+foreground"], cwd=directory,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.wait_until(f"{self.query_url}?query=ASK%7B%7D", "virtuoso")

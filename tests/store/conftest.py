@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.store import virtuoso_ini
+
 START_TIMEOUT = 30.0
 VIRTUOSO_START_TIMEOUT = 90.0
 #: Bound on one `kg` command run by a test (a build of the default graph takes seconds).
@@ -109,50 +111,8 @@ class VirtuosoServer:
     invisible to readers until it is whole; at Virtuoso's default (read
     committed) a query running during the MOVE can see part of each version.
     ``TransactionAfterImageLimit`` is raised from its 50 MB, which the MOVE
-    over a graph of some hundred thousand triples outgrows."""
-
-    INI = """[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-MaxCheckpointRemap = 2000
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping = 0
-
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-ServerThreads = 10
-CheckpointInterval = 60
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
-DirsAllowed = ., {d}
-MaxQueryMem = 200M
-DefaultIsolation = 8
-TransactionAfterImageLimit = 1500000000
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {d}
-ServerThreads = 10
-MaxClientConnections = 10
-EnabledDavVSP = 0
-HTTPProxyEnabled = 0
-
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryCostEstimationTime = 0
-MaxQueryExecutionTime = 0
-"""
+    over a graph of some hundred thousand triples outgrows (see
+    :mod:`kg.store.virtuoso_ini`)."""
 
     def __init__(self, binary: str, directory: Path) -> None:
         self.binary = binary
@@ -169,7 +129,7 @@ MaxQueryExecutionTime = 0
     def start(self) -> "VirtuosoServer":
         self.directory.mkdir(parents=True, exist_ok=True)
         ini = self.directory / "virtuoso.ini"
-        ini.write_text(self.INI.format(d=self.directory, sql_port=self.sql_port, http_port=self.http_port))
+        ini.write_text(virtuoso_ini.render(self.directory, self.sql_port, self.http_port))
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen([self.binary, "-c", str(ini), "+foreground"],
                                          cwd=self.directory, stdout=log, stderr=subprocess.STDOUT)
