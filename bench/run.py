@@ -13,7 +13,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -85,7 +84,6 @@ def run(triples: int, repeat: int) -> list[tuple]:
     sys.path.insert(0, str(HERE))
     from generate import generate
 
-    rows_out = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         csv_path = work / "bench.csv"

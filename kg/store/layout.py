@@ -92,7 +92,7 @@ class DataDir:
                 yield store
                 store.flush()
                 store.close()
-                del store
+                store = None  # release the database before `current` moves to it
             except OSError as exc:
                 # The engine reports a full disk (and other I/O failures) as a bare OSError.
                 _discard(store, target)
