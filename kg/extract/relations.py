@@ -103,8 +103,14 @@ def memberships(sentence: Sentence, ctx: ArticleContext,
         for member in members:
             facts.append({"type": "membership", "member": member.code, "bloc": bloc})
 
+    previous: tuple[list[Place], int] | None = None  # the members just given, and where their bloc ended
     for place in places:
         if place.kind != "bloc":
+            continue
+        if previous is not None and place.start > previous[1] and \
+                all(word(doc, k) in {"and", ",", "the", "&"} for k in range(previous[1], place.start)):
+            emit(previous[0], place.code, place.start, place.end)  # "a member of the CIS and the SCO"
+            previous = (previous[0], place.end)
             continue
         group = bloc_group(doc, place)
         if group is not None:
@@ -171,12 +177,24 @@ def memberships(sentence: Sentence, ctx: ArticleContext,
                 j -= 1
                 continue
             break
-        if members and apposition:
+        pair = ctx.pair()
+        if not members and pair and _words_before(doc, verb_at, 2) in (["both", "countries"],
+                                                                        ["two", "countries"]):
+            # "Both countries are founding members of Mercosur": the two named last.
+            members = [Place(code, "country", "reference", verb_at, verb_at, code) for code in pair]
+            emit(members, place.code, place.start, place.end)
+        elif members and apposition:
             # The country is the sentence's subject: only the aside about it is set apart.
             emit(members, place.code, verb_at, place.end)
         elif members:
             emit(members, place.code, members[0].start, members[-1].end)
+        if members:
+            previous = (members, place.end)
     return facts, ranges
+
+
+def _words_before(doc, i: int, n: int) -> list[str]:
+    return [word(doc, k) for k in range(i - n, i)]
 
 
 @dataclass

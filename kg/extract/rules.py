@@ -52,6 +52,8 @@ TARGET_WORDS = frozenset({
     "intends", "intended", "seek", "seeks", "pledged", "pledge", "task", "tasked", "strive",
     "strives", "ambition", "commitment", "committed",
 })
+#: Words that make a figure the trade of the two countries named last ("bilateral trade").
+PAIR_WORDS = frozenset({"bilateral", "mutual", "two-way", "neighbours", "neighbors"})
 #: Forecast words that make a following "to double", "to raise" an expectation, not a goal.
 EXPECT_WORDS = frozenset({"expect", "expects", "expected", "anticipate", "anticipates", "predict",
                           "predicts", "forecast", "forecasts", "projects", "foresee", "foresees"})
@@ -150,6 +152,7 @@ def _kind_of_claim(doc: Doc, lo: int, money: Money, hi: int) -> tuple[str, int |
         nxt = words[k + 1] if k + 1 < len(words) else ""
         expected = cue is not None and cue[0] == "forecast" and word(doc, cue[1]) in EXPECT_WORDS
         if w in TARGET_WORDS or (w == "agreed" and nxt == "to") or \
+                (w in {"should", "must", "need", "needs"} and nxt in TARGET_VERBS) or \
                 (w == "to" and nxt in TARGET_VERBS and k > 0 and words[k - 1] not in PAST_VERBS
                  and words[k - 1] not in {"is", "are", "was", "were", "expected", "likely",
                                           "set", "poised", "projected", "forecast"} and not expected):
@@ -309,18 +312,21 @@ _SHARE_VERBS = (["accounted", "for"], ["accounting", "for"], ["accounts", "for"]
                 ["made", "up"], ["makes", "up"])
 
 
-def _share_first(sentence: Sentence, places: list[Place], money: Money) -> tuple[str, str, float] | None:
+def _share_first(sentence: Sentence, places: list[Place], money: Money,
+                 ctx: ArticleContext) -> tuple[str, str, float] | None:
     """"Y accounted for P% of X's trade in 2023, or $W": X is the reporter, Y the
-    partner, P the share."""
+    partner, P the share. Without X, the reporter is the one the paragraph is about."""
     doc = sentence.span.doc
     for pct in sentence.percents:
         if pct.end > money.start or pct.points or word(doc, pct.end) != "of" or \
                 [word(doc, pct.start - 2), word(doc, pct.start - 1)] not in _SHARE_VERBS:
             continue
-        owner = next((p for p in places if pct.end < p.start < money.start and p.possessive), None)
+        owner = next((p.code for p in places if pct.end < p.start < money.start and p.possessive), None)
+        if owner is None and ctx.last_trade is not None and ctx.last_trade_paragraph == sentence.paragraph:
+            owner = ctx.last_trade[0]
         subject = [p for p in places if p.end <= pct.start]
-        if owner is not None and len(subject) == 1 and subject[0].code != owner.code:
-            return owner.code, subject[0].code, pct.value
+        if owner is not None and len(subject) == 1 and subject[0].code != owner:
+            return owner, subject[0].code, pct.value
     return None
 
 
@@ -552,7 +558,7 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
             figure.flow = _flow_near(right) or figure.flow
             results.append(figure)
             continue
-        share_first = _share_first(sentence, places, money)
+        share_first = _share_first(sentence, places, money, ctx)
         if share_first is not None:
             figure.reporter, figure.partner, figure.share_pct = share_first
             results.append(figure)
@@ -569,10 +575,17 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
             if onward is not None and onward != resolved[0]:
                 resolved = (resolved[0], onward, resolved[2], True)
         if resolved is None and not places and not results and ctx.pair() and \
-                any(w in {"bilateral", "mutual"} for w in words):
+                any(w in PAIR_WORDS for w in words):
             first_code, second_code = ctx.pair()
             resolved = (first_code, second_code, figure.flow, True)
         last = ctx.last_trade
+        if resolved is None and last is not None and places and not results and \
+                ctx.last_trade_paragraph == sentence.paragraph:
+            # "Kazakhstan's trade ... Imports from Russia rose to $5bn": the paragraph's reporter.
+            groups = [g for g in _groups(sentence, stretch, ctx) if len(g.codes) == 1]
+            if len(groups) == 1 and groups[0].role in {"from", "to", "with"} and groups[0].codes[0] != last[0]:
+                resolved = (last[0], groups[0].codes[0], figure.flow, True)
+                figure.continued = True
         if resolved is None and last is not None and not places and not results and \
                 ctx.last_trade_paragraph == sentence.paragraph and _flow_near(left) in {"export", "import"}:
             # "Kazakhstan's trade totaled $139.8bn. Exports amounted to $78.7bn ...": same reporter.
@@ -600,6 +613,10 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
 
     _attach_years(sentence, results)
     for figure in results:
+        if figure.type == "trade" and ctx.published is not None and figure.year is not None and \
+                figure.year > ctx.published.year and \
+                any(w.year == figure.year and w.prep in {"by", "until", "till"} for w in figure.years):
+            figure.type = "target"  # "should raise trade to $50bn by 2030": not achieved, aimed at
         if figure.continued and figure.year is None and ctx.last_trade is not None:
             figure.year, figure.period = ctx.last_trade[2], ctx.last_trade[3]
         if figure.year is None and figure.type == "trade":
@@ -609,7 +626,8 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
                 figure.year, figure.period = source.year, source.period
         last = ctx.last_trade
         if figure.year is None and figure.type == "trade" and last is not None and not figure.years and \
-                ctx.last_trade_paragraph == sentence.paragraph and figure.reporter == last[0] and \
+                ctx.last_trade_paragraph == sentence.paragraph and \
+                {figure.reporter, figure.partner} & {last[0], last[1]} - {"WLD"} and \
                 not _names_its_own_time(words):
             # "Mongolia's exports to China reached $9bn in 2024. Its imports ... stood at $4bn."
             figure.year, figure.period = last[2], last[3]

@@ -447,3 +447,27 @@ def test_the_year_goes_on_with_the_reporter_in_a_paragraph(run):
                             "Mongolia's imports from Russia stood at $2 billion."))
     assert [(f["flow"], f["partner"], f["year"]) for f in facts] == [
         ("export", "CHN", 2024), ("import", "CHN", 2024), ("import", "RUS", None)]
+
+
+def test_goals_with_should_and_by_a_future_year_are_targets(run):
+    fact = one(run("Kazakhstan and China should raise bilateral trade to $50 billion by 2030.", date="2025-03-10"))
+    assert (fact["type"], fact["year"]) == ("target", 2030)
+    result = run("Kazakhstan's trade with Russia will reach $40 billion by 2030.", date="2025-03-10")
+    assert [f["type"] for f in money_facts(result)] != ["trade"] and result["anomalies"] == []
+
+
+def test_the_paragraphs_reporter_with_a_partner_named_alone(run):
+    facts = money_facts(run("Kazakhstan's trade with Russia reached $27 billion in 2024. "
+                            "Imports from Russia rose to $17 billion."))
+    assert key(facts[1])[1:5] == ("KAZ", "RUS", "import", 2024)
+    share = money_facts(run("Kazakhstan's foreign trade reached $140 billion in 2024. "
+                            "The EAEU accounted for 19.1% of turnover, or $26.8 billion."))[1]
+    assert (key(share)[1:5], share["share_pct"]) == (("KAZ", "EAEU", "turnover", 2024), 19.1)
+
+
+def test_memberships_of_two_blocs_and_of_both_countries(run):
+    assert [(m["member"], m["bloc"]) for m in of_type(run("Tajikistan is a member of the CIS and the SCO."),
+                                                       "membership")] == [("TJK", "CIS"), ("TJK", "SCO")]
+    both = of_type(run("Brazil and Argentina signed a deal. Both countries are founding members of Mercosur."),
+                   "membership")
+    assert sorted((m["member"], m["bloc"]) for m in both) == [("ARG", "Mercosur"), ("BRA", "Mercosur")]
