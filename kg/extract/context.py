@@ -38,6 +38,16 @@ class ArticleContext:
     #: for a sentence that goes on without naming them ("Exports amounted to ...").
     last_trade: tuple[str, str, int | None, str | None] | None = None
     last_trade_paragraph: int | None = None
+    #: Countries and blocs named so far, with their paragraph: (code, kind, paragraph).
+    recent_parties: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def parties_in(self, paragraph: int) -> list[str]:
+        """The distinct countries and blocs named earlier in `paragraph`, latest first."""
+        seen: list[str] = []
+        for code, _, where in reversed(self.recent_parties):
+            if where == paragraph and code not in seen:
+                seen.append(code)
+        return seen
 
     def pair(self) -> list[str] | None:
         """The two distinct countries mentioned most recently, for "the two countries"."""
@@ -80,7 +90,10 @@ class ArticleContext:
             self.mentioned.add(place.code)
             if place.kind == "country" and not inside(place, excluded):
                 self.recent_countries.append(place.code)
+            if place.kind in ("country", "bloc") and not inside(place, excluded):
+                self.recent_parties.append((place.code, place.kind, sentence.paragraph))
         del self.recent_countries[:-20]
+        del self.recent_parties[:-40]
 
 
 def inside(place: Place, ranges: list[tuple[int, int]]) -> bool:

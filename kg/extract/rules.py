@@ -574,10 +574,22 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
             onward = _partner_after(sentence, places, money.end, right_hi, ctx)
             if onward is not None and onward != resolved[0]:
                 resolved = (resolved[0], onward, resolved[2], True)
-        if resolved is None and not places and not results and ctx.pair() and \
+        named = ctx.parties_in(sentence.paragraph)
+        if resolved is None and not places and not results and len(named) >= 2 and \
                 any(w in PAIR_WORDS for w in words):
-            first_code, second_code = ctx.pair()
+            # "The EU is Kazakhstan's largest investor. Bilateral trade reached ...": the two named last here.
+            first_code, second_code = sorted(named[:2])
             resolved = (first_code, second_code, figure.flow, True)
+        if resolved is None and not places and not results and ctx.last_bloc and "intra" in words and \
+                ctx.last_bloc in named:
+            resolved = (ctx.last_bloc, ctx.last_bloc, figure.flow, True)  # "intra-union trade"
+        if resolved is None and not results and ctx.last_trade_paragraph != sentence.paragraph:
+            groups = [g for g in _groups(sentence, stretch, ctx) if len(g.codes) == 1] if stretch else []
+            if len(groups) == 1 and groups[0].role == "with":
+                # "Tokayev visited Beijing. Trade with China amounted to ...": the country the paragraph is about.
+                others = [c for c in named if c != groups[0].codes[0]]
+                if others:
+                    resolved = (others[0], groups[0].codes[0], figure.flow, True)
         last = ctx.last_trade
         if resolved is None and last is not None and places and not results and \
                 ctx.last_trade_paragraph == sentence.paragraph:

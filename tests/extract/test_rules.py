@@ -471,3 +471,12 @@ def test_memberships_of_two_blocs_and_of_both_countries(run):
     both = of_type(run("Brazil and Argentina signed a deal. Both countries are founding members of Mercosur."),
                    "membership")
     assert sorted((m["member"], m["bloc"]) for m in both) == [("ARG", "Mercosur"), ("BRA", "Mercosur")]
+
+
+def test_the_paragraph_names_the_parties(run):
+    result = run("The European Union is Kazakhstan's largest investor. Bilateral trade reached $48 billion "
+                 "last year.\n\nThe Eurasian Economic Union held a summit in Minsk. Intra-union trade stood at "
+                 "$90 billion in 2024.\n\nKazakh President Tokayev visited Beijing. Trade with China amounted to "
+                 "$44 billion in 2024.\n\nBilateral trade reached $5 billion.", date="2025-03-10")
+    assert [key(f)[1:4] for f in money_facts(result)] == [
+        ("EU", "KAZ", "turnover"), ("EAEU", "EAEU", "turnover"), ("KAZ", "CHN", "turnover")]
