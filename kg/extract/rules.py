@@ -580,6 +580,11 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
             # "The EU is Kazakhstan's largest investor. Bilateral trade reached ...": the two named last here.
             first_code, second_code = sorted(named[:2])
             resolved = (first_code, second_code, figure.flow, True)
+        if resolved is None and not places and not results and len(named) == 2 and \
+                figure.type in {"forecast", "target"}:
+            # "Kazakhstan and Uzbekistan signed a pact. It is expected to lift trade to $15bn by 2028."
+            first_code, second_code = sorted(named)
+            resolved = (first_code, second_code, figure.flow, True)
         if resolved is None and not places and not results and ctx.last_bloc and "intra" in words and \
                 ctx.last_bloc in named:
             resolved = (ctx.last_bloc, ctx.last_bloc, figure.flow, True)  # "intra-union trade"

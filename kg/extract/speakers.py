@@ -99,10 +99,20 @@ class SpeakerTracker:
         return [{"name": n, "role": r} for n, r in self.speakers.items()]
 
 
+#: Lower-case particles inside names: "Qais al-Yousef", "Ursula von der Leyen".
+_PARTICLES = frozenset({"al", "el", "bin", "ibn", "von", "van", "der", "de", "da", "du", "bint"})
+
+
 def _is_name_token(doc: Doc, i: int, place_tokens: set[int]) -> bool:
     token = doc[i]
     if i in place_tokens:
         return False
+    if token.lower_ in _PARTICLES and 0 < i < len(doc) - 1 and _NAME_TOKEN.match(doc[i - 1].text) and \
+            (_NAME_TOKEN.match(doc[i + 1].text) or doc[i + 1].text == "-"):
+        return True
+    if token.text in {"-", "‐"} and 0 < i < len(doc) - 1 and doc[i - 1].lower_ in _PARTICLES and \
+            not token.whitespace_ and _NAME_TOKEN.match(doc[i + 1].text):
+        return True  # the hyphen of "al-Yousef"
     if token.text in {"-", "‐"} and 0 < i < len(doc) - 1 and not token.whitespace_ and \
             not doc[i - 1].whitespace_ and _NAME_TOKEN.match(doc[i - 1].text) and \
             _NAME_TOKEN.match(doc[i + 1].text):
@@ -260,8 +270,11 @@ def attribute(sentence: Sentence, tracker: SpeakerTracker) -> Attribution:
                     run = _run_back(doc, comma, lo, places)
                     if run and accept(run, (comma + 1, i - 1)):
                         return result
-            # "ROLE NAME said", "Trade Minister NAME said", "NAME said"
-            run = _run_back(doc, i, lo, places)
+            # "ROLE NAME said", "Trade Minister NAME said", "NAME said", "NAME has said"
+            verb = i
+            while verb - 1 > lo and doc[verb - 1].lower_ in {"has", "had", "have", "also", "again", "reportedly"}:
+                verb -= 1
+            run = _run_back(doc, verb, lo, places)
             if run:
                 role_start = _role_before(doc, run[0], lo, places)
                 if accept(run, (role_start, run[0]) if role_start < run[0] else None,

@@ -480,3 +480,16 @@ def test_the_paragraph_names_the_parties(run):
                  "$44 billion in 2024.\n\nBilateral trade reached $5 billion.", date="2025-03-10")
     assert [key(f)[1:4] for f in money_facts(result)] == [
         ("EU", "KAZ", "turnover"), ("EAEU", "EAEU", "turnover"), ("KAZ", "CHN", "turnover")]
+
+
+def test_speakers_with_has_said_and_name_particles(run):
+    assert run("Trade with Iran grew, Prime Minister Nikol Pashinyan has said.")["speakers"] == [
+        {"name": "Nikol Pashinyan", "role": "Prime Minister"}]
+    assert run("Trade with Iran grew, Omani Commerce Minister Qais al-Yousef said.")["speakers"] == [
+        {"name": "Qais al-Yousef", "role": "Omani Commerce Minister"}]
+
+
+def test_a_forecast_about_the_two_parties_of_the_paragraph(run):
+    fact = one(run("Kazakhstan and Uzbekistan signed a free trade pact in Tashkent. The pact is expected "
+                   "to lift trade to $15 billion by 2028.", date="2025-03-10"))
+    assert key(fact)[:5] == ("forecast", "KAZ", "UZB", "turnover", 2028)
