@@ -438,6 +438,13 @@ def _currency(figure: Figure) -> str:
     return money.currency
 
 
+def _a_year_before(doc: Doc, end: int) -> bool:
+    """Whether an amount is followed by "a year earlier", "a year ago", "the previous year"."""
+    after = " ".join(word(doc, i) for i in range(end, end + 4))
+    return after.startswith(("a year earlier", "a year ago", "a year before", "the previous year",
+                             "the year before", "in the previous year"))
+
+
 def _names_its_own_time(words: list[str]) -> bool:
     """Whether a sentence dates itself in words the rules could not place ("last
     year" in an undated text, "since January"), so no year may be carried into it."""
@@ -641,6 +648,8 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
                                             if r.type == "trade" and r.year is not None), None)
             if source is not None:
                 figure.year, figure.period = source.year, source.period
+                if _a_year_before(doc, figure.money.end):
+                    figure.year -= 1  # "to $52bn in 2024 from $57bn a year earlier"
         last = ctx.last_trade
         if figure.year is None and figure.type == "trade" and last is not None and not figure.years and \
                 ctx.last_trade_paragraph == sentence.paragraph and \

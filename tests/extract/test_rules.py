@@ -493,3 +493,9 @@ def test_a_forecast_about_the_two_parties_of_the_paragraph(run):
     fact = one(run("Kazakhstan and Uzbekistan signed a free trade pact in Tashkent. The pact is expected "
                    "to lift trade to $15 billion by 2028.", date="2025-03-10"))
     assert key(fact)[:5] == ("forecast", "KAZ", "UZB", "turnover", 2028)
+
+
+def test_an_amount_a_year_earlier(run):
+    now, before = money_facts(run("Trade between Kazakhstan and Russia declined to $52 billion in 2024 "
+                                  "from $57 billion a year earlier.", date="2025-03-10"))
+    assert (now["year"], now["value"], before["year"], before["value"]) == (2024, 52e9, 2023, 57e9)
