@@ -51,6 +51,7 @@ _CALENDAR = frozenset({"January", "February", "March", "April", "May", "June", "
                        "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.",
                        "Nov.", "Dec."})
 _FORCE = re.compile(r"\b(?:entered|enters|came|comes|come|went) into (?:force|effect)\b|"
+                    r"\bin (?:force|effect) since\b|"
                     r"\b(?:is|are|has been|have been|remains?) in (?:force|effect)\b|"
                     r"\btook effect\b")
 _FUTURE_FORCE = re.compile(r"\b(?:will|would|to|shall|should|could|may) (?:enter|come|take|go)"
@@ -242,6 +243,8 @@ def _agreement_names(sentence: Sentence) -> list[AgreementMention]:
                 token = doc[j]
                 if token.is_punct and token.text not in {"-", "–"} or token.lower_ in _RIGHT_STOP:
                     break
+                if token.lower_ == "and" and j + 1 < hi and doc[j + 1].lower_ in {"a", "an", "the"}:
+                    break  # "a memorandum on X and an agreement on Y": two agreements
                 if any(a == j for a, _ in pairs) or re.match(r"^\d{4}$", token.text):
                     break
                 if token.lower_ in {"in", "on", "at"} and j > end + 1 and j + 1 < hi and (
@@ -327,6 +330,9 @@ def agreements(sentence: Sentence, ctx: ArticleContext,
         if not parties:
             chosen = outside or [p for p in usable if mention.start <= p.start < mention.end]
             parties = sorted({p.code for p in chosen})
+        if not parties and not sentence.places and len(ctx.parties_in(sentence.paragraph)) == 2:
+            # "The leaders signed a memorandum on ...": the two the paragraph is about.
+            parties = sorted(ctx.parties_in(sentence.paragraph))
         if not parties:
             continue
         facts.append({"type": "agreement", "parties": parties, "name": mention.name,

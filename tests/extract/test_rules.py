@@ -499,3 +499,15 @@ def test_an_amount_a_year_earlier(run):
     now, before = money_facts(run("Trade between Kazakhstan and Russia declined to $52 billion in 2024 "
                                   "from $57 billion a year earlier.", date="2025-03-10"))
     assert (now["year"], now["value"], before["year"], before["value"]) == (2024, 52e9, 2023, 57e9)
+
+
+def test_agreements_about_the_paragraphs_two_parties(run):
+    result = run("Kazakhstan and Azerbaijan held talks in Astana. The leaders signed a memorandum on cooperation "
+                 "along the Middle Corridor and an agreement on joint development of green energy.")
+    assert [(a["parties"], a["name"]) for a in of_type(result, "agreement")] == [
+        (["AZE", "KAZ"], "memorandum on cooperation along the Middle Corridor"),
+        (["AZE", "KAZ"], "agreement on joint development of green energy")]
+    (cepa,) = of_type(run("Trade between India and the UAE crossed $100 billion in 2024. The Comprehensive "
+                          "Economic Partnership Agreement, in force since May 2022, has driven the growth."),
+                      "agreement")
+    assert (cepa["parties"], cepa["status"], cepa["date"]) == (["ARE", "IND"], "in force", "2022-05")
