@@ -438,6 +438,16 @@ def _currency(figure: Figure) -> str:
     return money.currency
 
 
+def _remember_balance(sentence: Sentence, ctx: ArticleContext, places: list[Place]) -> None:
+    """A trade balance is no trade figure, but it names whose trade the paragraph is
+    about: "Egypt's trade deficit reached $40bn in 2024. Exports totaled $45bn ..."."""
+    owners = {p.code for p in places if p.possessive and p.kind == "country"}
+    years = {w.year for w in sentence.whens if not w.relative and w.day is None and w.period is None}
+    if len(owners) == 1:
+        ctx.last_trade = (owners.pop(), "WLD", years.pop() if len(years) == 1 else None, None)
+        ctx.last_trade_paragraph = sentence.paragraph
+
+
 def _a_year_before(doc: Doc, end: int) -> bool:
     """Whether an amount is followed by "a year earlier", "a year ago", "the previous year"."""
     after = " ".join(word(doc, i) for i in range(end, end + 4))
@@ -525,6 +535,8 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
         trade_at = max((i for i, w in enumerate(left) if w in TRADE_WORDS), default=None)
         other_at = max((i for i, w in enumerate(left) if w in OTHER_MONEY_WORDS), default=None)
         if other_at is not None and (trade_at is None or other_at > trade_at):
+            if trade_at is not None and left[other_at] in {"deficit", "surplus", "balance"}:
+                _remember_balance(sentence, ctx, [p for p in places if left_lo <= p.start < money.start])
             continue
         if trade_at is None and any(w in OTHER_MONEY_WORDS for w in right[:3]):
             continue

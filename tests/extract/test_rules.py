@@ -511,3 +511,10 @@ def test_agreements_about_the_paragraphs_two_parties(run):
                           "Economic Partnership Agreement, in force since May 2022, has driven the growth."),
                       "agreement")
     assert (cepa["parties"], cepa["status"], cepa["date"]) == (["ARE", "IND"], "in force", "2022-05")
+
+
+def test_a_trade_balance_names_whose_trade_follows(run):
+    result = run("Egypt's foreign trade deficit reached $40 billion in 2024. "
+                 "Exports totaled $45 billion and imports $85 billion.", date="2025-03-10")
+    assert [key(f)[1:6] for f in money_facts(result)] == [("EGY", "WLD", "export", 2024, 45e9),
+                                                          ("EGY", "WLD", "import", 2024, 85e9)]
