@@ -33,10 +33,7 @@ def write_source(store: Store, source: SourceGraph) -> int:
     old_files = store.objects(META_GRAPH, source.graph, PROV.wasDerivedFrom)
     _warn_if_another_file(store, source, old_files)
     started = dt.datetime.now(dt.timezone.utc)
-    if store.replace_graph(source.graph, source.triples):
-        count = store.count(source.graph)
-    else:
-        count = 0
+    count = store.count(source.graph) if store.replace_graph(source.graph, source.triples) else 0
     ended = dt.datetime.now(dt.timezone.utc)
     store.remove_subjects(META_GRAPH, [source.graph, activity_for(source.graph), *old_files])
     store.add_triples(META_GRAPH, describe(source, count, started, ended))

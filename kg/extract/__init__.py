@@ -79,9 +79,8 @@ def extract(article: Article, gazetteer: Gazetteer | None = None) -> dict:
             private.append({**fact, **quote})
         first_trade = next((f for f in found_trade if f["type"] == "trade"), None)
         if first_trade is not None:
-            ctx.last_trade = (first_trade["reporter"], first_trade["partner"], first_trade["year"],
-                              first_trade.get("period"))
-            ctx.last_trade_paragraph = sentence.paragraph
+            ctx.remember_trade(first_trade["reporter"], first_trade["partner"], first_trade["year"],
+                               first_trade.get("period"), sentence.paragraph)
         for fact in found_agreements:
             key = (fact["_key"], fact["status"])
             known = agreements.get(key)

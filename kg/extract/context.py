@@ -38,6 +38,14 @@ class ArticleContext:
     #: for a sentence that goes on without naming them ("Exports amounted to ...").
     last_trade: tuple[str, str, int | None, str | None] | None = None
     last_trade_paragraph: int | None = None
+
+    def remember_trade(self, reporter: str, partner: str, year: int | None, period: str | None,
+                       paragraph: int) -> None:
+        self.last_trade, self.last_trade_paragraph = (reporter, partner, year, period), paragraph
+
+    def trade_in(self, paragraph: int) -> tuple[str, str, int | None, str | None] | None:
+        """The last trade figure's keys, if it was in `paragraph`."""
+        return self.last_trade if self.last_trade_paragraph == paragraph else None
     #: Countries and blocs named so far, with their paragraph: (code, kind, paragraph).
     recent_parties: list[tuple[str, str, int]] = field(default_factory=list)
 

@@ -322,8 +322,9 @@ def _share_first(sentence: Sentence, places: list[Place], money: Money,
                 [word(doc, pct.start - 2), word(doc, pct.start - 1)] not in _SHARE_VERBS:
             continue
         owner = next((p.code for p in places if pct.end < p.start < money.start and p.possessive), None)
-        if owner is None and ctx.last_trade is not None and ctx.last_trade_paragraph == sentence.paragraph:
-            owner = ctx.last_trade[0]
+        last = ctx.trade_in(sentence.paragraph)
+        if owner is None and last is not None:
+            owner = last[0]
         subject = [p for p in places if p.end <= pct.start]
         if owner is not None and len(subject) == 1 and subject[0].code != owner:
             return owner, subject[0].code, pct.value
@@ -444,8 +445,8 @@ def _remember_balance(sentence: Sentence, ctx: ArticleContext, places: list[Plac
     owners = {p.code for p in places if p.possessive and p.kind == "country"}
     years = {w.year for w in sentence.whens if not w.relative and w.day is None and w.period is None}
     if len(owners) == 1:
-        ctx.last_trade = (owners.pop(), "WLD", years.pop() if len(years) == 1 else None, None)
-        ctx.last_trade_paragraph = sentence.paragraph
+        ctx.remember_trade(owners.pop(), "WLD", years.pop() if len(years) == 1 else None, None,
+                           sentence.paragraph)
 
 
 def _a_year_before(doc: Doc, end: int) -> bool:
@@ -607,23 +608,22 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
         if resolved is None and not places and not results and ctx.last_bloc and "intra" in words and \
                 ctx.last_bloc in named:
             resolved = (ctx.last_bloc, ctx.last_bloc, figure.flow, True)  # "intra-union trade"
-        if resolved is None and not results and ctx.last_trade_paragraph != sentence.paragraph:
+        last = ctx.trade_in(sentence.paragraph)
+        if resolved is None and not results and last is None:
             groups = [g for g in _groups(sentence, stretch, ctx) if len(g.codes) == 1] if stretch else []
             if len(groups) == 1 and groups[0].role == "with":
                 # "Tokayev visited Beijing. Trade with China amounted to ...": the country the paragraph is about.
                 others = [c for c in named if c != groups[0].codes[0]]
                 if others:
                     resolved = (others[0], groups[0].codes[0], figure.flow, True)
-        last = ctx.last_trade
-        if resolved is None and last is not None and places and not results and \
-                ctx.last_trade_paragraph == sentence.paragraph:
+        if resolved is None and last is not None and places and not results:
             # "Kazakhstan's trade ... Imports from Russia rose to $5bn": the paragraph's reporter.
             groups = [g for g in _groups(sentence, stretch, ctx) if len(g.codes) == 1]
             if len(groups) == 1 and groups[0].role in {"from", "to", "with"} and groups[0].codes[0] != last[0]:
                 resolved = (last[0], groups[0].codes[0], figure.flow, True)
                 figure.continued = True
         if resolved is None and last is not None and not places and not results and \
-                ctx.last_trade_paragraph == sentence.paragraph and _flow_near(left) in {"export", "import"}:
+                _flow_near(left) in {"export", "import"}:
             # "Kazakhstan's trade totaled $139.8bn. Exports amounted to $78.7bn ...": same reporter.
             resolved = (last[0], last[1], _flow_near(left), True)
             figure.continued = True
@@ -653,8 +653,9 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
                 figure.year > ctx.published.year and \
                 any(w.year == figure.year and w.prep in {"by", "until", "till"} for w in figure.years):
             figure.type = "target"  # "should raise trade to $50bn by 2030": not achieved, aimed at
-        if figure.continued and figure.year is None and ctx.last_trade is not None:
-            figure.year, figure.period = ctx.last_trade[2], ctx.last_trade[3]
+        last = ctx.trade_in(sentence.paragraph)
+        if figure.continued and figure.year is None and last is not None:
+            figure.year, figure.period = last[2], last[3]
         if figure.year is None and figure.type == "trade":
             source = figure.parent or next((r for r in results
                                             if r.type == "trade" and r.year is not None), None)
@@ -662,9 +663,7 @@ def trade_facts(sentence: Sentence, ctx: ArticleContext,
                 figure.year, figure.period = source.year, source.period
                 if _a_year_before(doc, figure.money.end):
                     figure.year -= 1  # "to $52bn in 2024 from $57bn a year earlier"
-        last = ctx.last_trade
         if figure.year is None and figure.type == "trade" and last is not None and not figure.years and \
-                ctx.last_trade_paragraph == sentence.paragraph and \
                 {figure.reporter, figure.partner} & {last[0], last[1]} - {"WLD"} and \
                 not _names_its_own_time(words):
             # "Mongolia's exports to China reached $9bn in 2024. Its imports ... stood at $4bn."
